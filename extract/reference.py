@@ -1,0 +1,106 @@
+"""The reference list of known names, and how names become keys and IRIs.
+
+Every name is reduced to a key (case, spaces, hyphens, dots and a leading
+"the" ignored) so that "Deep Seek", "DeepSeek" and "deepseek" are one thing,
+while "Alibaba" and "Alibaba Cloud" stay two.
+
+>>> key("The Deep-Seek")
+'deepseek'
+>>> lookup("U.S.").name
+'United States'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+ID = "https://w3id.org/airace/id/"
+
+__all__ = ["ID", "Reference", "ORGANISATION_CLASSES", "SEGMENT", "key", "slug", "references", "lookup"]
+
+ORGANISATION_CLASSES = {"Organisation", "Company", "University", "ResearchInstitute", "GovernmentBody"}
+
+# The first segment of an instance IRI, by class; all organisations share one so that a
+# change of mind about an organisation's kind never splits it into two nodes.
+SEGMENT = {
+    **{name: "org" for name in ORGANISATION_CLASSES},
+    "Country": "country",
+    "AIModel": "model",
+    "Chip": "chip",
+    "Person": "person",
+    "DataCentre": "datacentre",
+}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A known entity: its class, canonical name and the other names it goes by."""
+
+    kind: str
+    name: str
+    aliases: tuple[str, ...]
+
+    @property
+    def slug(self) -> str:
+        return slug(self.name)
+
+
+def key(name: str) -> str:
+    """The matching key of a name: case, separators, quotes and a leading 'the' ignored."""
+    text = unicodedata.normalize("NFKC", name).lower().strip()
+    text = re.sub(r"^the\s+", "", text)
+    text = re.sub(r"['’]s$", "", text)
+    return re.sub(r"[\s\-_.·’'`\"()]+", "", text)
+
+
+def slug(name: str) -> str:
+    """A readable IRI segment: lowercase words joined by hyphens, other characters dropped.
+
+    >>> slug("Qwen 2.5-Max"), slug("Université de Toulouse"), slug("上海人工智能实验室")
+    ('qwen-2-5-max', 'universite-de-toulouse', 'u4e0a-u6d77-u4eba-u5de5-u667a-u80fd-u5b9e-u9a8c-u5ba4')
+    """
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    words = []
+    for word in re.split(r"[^0-9A-Za-z\u0080-\uffff]+", text.lower()):
+        if not word:
+            continue
+        if word.isascii():
+            words.append(word)
+        else:
+            words.extend(part if part.isascii() else f"u{ord(part):04x}" for part in re.findall(r"[0-9a-z]+|.", word))
+    return "-".join(words) or "unnamed"
+
+
+@lru_cache(maxsize=1)
+def references() -> tuple[Reference, ...]:
+    """The reference list shipped in ``extract/data/reference.tsv``."""
+    text = resources.files("airace.extract").joinpath("data/reference.tsv").read_text(encoding="utf-8")
+    entries = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, name, *rest = line.split("\t")
+        aliases = tuple(alias for alias in (rest[0].split("|") if rest else []) if alias)
+        if kind not in SEGMENT:
+            raise ValueError(f"reference.tsv: unknown class {kind!r} for {name!r}")
+        entries.append(Reference(kind, name, aliases))
+    return tuple(entries)
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, Reference]:
+    index: dict[str, Reference] = {}
+    for reference in references():
+        for name in (reference.name, *reference.aliases):
+            index.setdefault(key(name), reference)
+    return index
+
+
+def lookup(name: str) -> Reference | None:
+    """The known entity a name refers to, or None."""
+    return _index().get(key(name))

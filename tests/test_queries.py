@@ -1,0 +1,465 @@
+"""Golden tests of the shipped queries, and tests of running them (graph/querying.py).
+
+Every ``queries/*.rq`` has a golden expectation in ``GOLDEN``: the tiny graph in
+(tests/fixtures/tiny_graph.trig), the exact rows out. A query without one fails
+``test_every_query_has_a_golden_test``. Rows are written as tuples of lexical
+forms, IRIs shortened with the ``race:`` and ``id:`` prefixes, None for unbound.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Literal, URIRef
+
+from airace import queries
+from airace.graph.querying import FORMATS, format_table, parse_bindings, resolve
+from airace.graph.store import Table, open_store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+RACE = "https://w3id.org/airace/ontology#"
+ID = "https://w3id.org/airace/id/"
+DOC_A = "id:doc/3f6c0a9e81d2b475"
+DOC_B = "id:doc/c2d94e17a0b85f36"
+TITLE_A = "Open models narrow the Chatbot Arena gap"
+TITLE_B = "Patents, prices and the chip squeeze"
+
+
+@pytest.fixture(scope="module")
+def tiny_graph():
+    """An in-memory store holding the two hand-written documents of tiny_graph.trig."""
+    store = open_store(None)
+    store.load((FIXTURES / "tiny_graph.trig").read_bytes(), format="trig")
+    return store
+
+
+XSD_DECIMAL = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
+
+
+def lexical(term) -> str | None:
+    """A term as the golden rows write it: IRIs shortened, literals by lexical form.
+
+    Decimals are written as numbers ("7", "74.2"): whether a store keeps "7" or "7.0"
+    is its own business, and the golden rows are about values.
+    """
+    if term is None:
+        return None
+    text = str(term)
+    if isinstance(term, Literal) and term.datatype == XSD_DECIMAL and text.endswith(".0"):
+        return text[:-2]
+    for prefix, namespace in (("race", RACE), ("id", ID)):
+        if isinstance(term, URIRef) and text.startswith(namespace):
+            return f"{prefix}:{text[len(namespace):]}"
+    return text
+
+
+def rows_of(table: Table) -> list[tuple]:
+    return [tuple(lexical(term) for term in row) for row in table.rows]
+
+
+# --- the golden expectations: (bindings, variables, rows) per case, per query ------------
+
+DEEPSEEK_1 = "DeepSeek, a Hangzhou start-up, released DeepSeek-R1 in January 2025 and published its weights openly."
+DEEPSEEK_2 = "DeepSeek had shipped the open-weights DeepSeek-V3 a month earlier, training it on Nvidia H800 chips."
+PRICES = (
+    "DeepSeek-R1 costs $0.55 per million input tokens and $2.19 per million output tokens; "
+    "o1 charges $15 and $60."
+)
+EXPLAIN_VARIABLES = [
+    "title", "document", "start", "subjectName", "predicate", "objectName",
+    "metricName", "value", "unit", "period", "rule", "text",
+]
+
+GOLDEN: dict[str, list[tuple[dict[str, str], list[str], list[tuple]]]] = {
+    "models-by-organisation": [(
+        {},
+        ["organisation", "organisationName", "countryName", "model", "modelName", "releaseDate", "openWeights"],
+        [
+            ("id:org/bytedance", "ByteDance", "China", "id:model/doubao-1-5-pro", "Doubao-1.5-pro", None, "false"),
+            ("id:org/deepseek", "DeepSeek", "China", "id:model/deepseek-r1", "DeepSeek-R1", "2025-01", "true"),
+            ("id:org/deepseek", "DeepSeek", "China", "id:model/deepseek-v3", "DeepSeek-V3", None, "true"),
+            ("id:org/google", "Google", "United States", "id:model/gemini-2-0-pro", "Gemini 2.0 Pro", None, None),
+            ("id:org/openai", "OpenAI", "United States", "id:model/o1", "o1", None, None),
+        ],
+    )],
+    "chips-design-fabrication": [(
+        {},
+        ["designerName", "chip", "chipName", "fabricatorName", "processNodeNm"],
+        [
+            ("Huawei", "id:chip/ascend-910b", "Ascend 910B", "SMIC", "7"),
+            ("Nvidia", "id:chip/h800", "H800", None, None),
+        ],
+    )],
+    "elo-race-by-month": [(
+        {},
+        ["month", "topUsElo", "usModels", "topChineseElo", "chineseModels", "gap", "gapSource"],
+        [
+            # no gap stored for November: computed as 1365 - 1320
+            ("2024-11", "1365", None, "1320", None, "45", "computed"),
+            ("2024-12", "1372", "o1", "1350", "DeepSeek-V3", "22", "stored"),
+            ("2025-01", "1380", "Gemini 2.0 Pro", "1374", "DeepSeek-R1", "6", "stored"),
+        ],
+    )],
+    "figure-disagreements": [(
+        {},
+        [
+            "subjectName", "comparedWithName", "metricName",
+            "value1", "unit1", "period1", "title1", "quote1",
+            "value2", "unit2", "period2", "title2", "quote2",
+        ],
+        [
+            # China 2024: 74.2 (A) against 70 (B). Not shown: the US share (8.2 in both),
+            # China 2023 (another period), and the Elo figures (one document only).
+            (
+                "China", None, "AI patent share",
+                "74.2", "percent", "2024", TITLE_A, "74.2% of AI patent filings in 2024",
+                "70", "percent", "2024", TITLE_B, "about 70% of AI patents in 2024",
+            ),
+        ],
+    )],
+    "collaborations": [(
+        {},
+        ["organisation1Name", "country1Name", "organisation2Name", "country2Name", "crossesUsChina"],
+        [
+            # ByteDance <-> Peking University is stated both ways, in two documents: one row.
+            ("ByteDance", "China", "Peking University", "China", "false"),
+            ("Google", "United States", "Stanford University", "United States", "false"),
+            ("Peking University", "China", "Stanford University", "United States", "true"),
+        ],
+    )],
+    "chips-in-use": [(
+        {},
+        ["userName", "userKind", "chipName", "exportRestricted"],
+        [
+            ("DeepSeek", "Company", "H800", "true"),
+            ("DeepSeek-V3", "AIModel", "H800", "true"),
+            ("Wuhu Cluster", "DataCentre", "Ascend 910B", "false"),
+        ],
+    )],
+    "explain": [
+        (
+            # an altLabel, in another case; the last sentence of A only mentions DeepSeek
+            {"name": "deep seek"},
+            EXPLAIN_VARIABLES,
+            [
+                (TITLE_A, DOC_A, "0", "DeepSeek", "race:country", "China",
+                 None, None, None, None, "org_city_country", DEEPSEEK_1),
+                (TITLE_A, DOC_A, "0", "DeepSeek-R1", "race:developedBy", "DeepSeek",
+                 None, None, None, None, "model_released_by_org", DEEPSEEK_1),
+                (TITLE_A, DOC_A, "102", "DeepSeek-V3", "race:developedBy", "DeepSeek",
+                 None, None, None, None, "model_shipped_by_org", DEEPSEEK_2),
+                (TITLE_A, DOC_A, "714", None, None, None, None, None, None, None, None,
+                 "Deep Seek's founders say they value research over revenue."),
+                (TITLE_B, DOC_B, "263", "DeepSeek", "race:usesChip", "H800",
+                 None, None, None, None, "trained_on_chip", "DeepSeek trained its models on a cluster of H800s."),
+            ],
+        ),
+        (
+            # measurements: the model behind a score (race:model) and the model priced
+            {"name": "O1"},
+            EXPLAIN_VARIABLES,
+            [
+                (TITLE_A, DOC_A, "203", "o1", "race:developedBy", "OpenAI", None, None, None, None,
+                 "org_answered_with_model", "OpenAI answered with o1, while Google pushed Gemini 2.0 Pro."),
+                (TITLE_A, DOC_A, "447", "United States", None, None,
+                 "top Chatbot Arena Elo (US model)", "1372", "Elo", "2024-12", "elo_table_row",
+                 "December 2024: top US model o1 at 1372, top Chinese model DeepSeek-V3 at 1350, a gap of 22."),
+                (TITLE_B, DOC_B, "314", "o1", None, None,
+                 "input token price", "15", "USD per million tokens", None, "price_per_million_tokens", PRICES),
+                (TITLE_B, DOC_B, "314", "o1", None, None,
+                 "output token price", "60", "USD per million tokens", None, "price_per_million_tokens", PRICES),
+            ],
+        ),
+        ({"name": "Nobody Inc."}, EXPLAIN_VARIABLES, []),
+    ],
+    "open-weights-models-cost": [(
+        {},
+        ["modelName", "developerName", "metricName", "price", "unit", "usModelName", "usDeveloperName", "usPrice", "usUnit"],
+        [
+            ("DeepSeek-R1", "DeepSeek", "input token price", "0.55", "USD per million tokens",
+             "o1", "OpenAI", "15", "USD per million tokens"),
+            ("DeepSeek-R1", "DeepSeek", "output token price", "2.19", "USD per million tokens",
+             "o1", "OpenAI", "60", "USD per million tokens"),
+            # open weights, no known price; Doubao-1.5-pro (closed) is not listed
+            ("DeepSeek-V3", "DeepSeek", None, None, None, None, None, None, None),
+        ],
+    )],
+    "suspicious-label-violation": [({}, ["entity", "property", "label", "problem"], [])],
+}
+
+CASES = [
+    pytest.param(name, bindings, variables, rows, id=f"{name}-{index}")
+    for name, cases in GOLDEN.items()
+    for index, (bindings, variables, rows) in enumerate(cases)
+]
+
+
+@pytest.mark.parametrize("name", queries.names())
+def test_every_query_has_a_golden_test(name):
+    assert name in GOLDEN, f"queries/{name}.rq has no golden test: add its expected rows to GOLDEN"
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN))
+def test_every_golden_test_has_a_query(name):
+    assert name in queries.names()
+
+
+@pytest.mark.parametrize("name, bindings, variables, rows", CASES)
+def test_query_returns_the_golden_rows(tiny_graph, name, bindings, variables, rows):
+    bound = {variable: Literal(value) for variable, value in bindings.items()}
+    table = tiny_graph.select(queries.read(name), bindings=bound or None)
+    assert table.variables == variables
+    assert rows_of(table) == rows
+
+
+# --- the shape of every query file ---------------------------------------------------------
+
+
+def body_of(text: str) -> str:
+    """The query without its comments, strings and IRIs, where prefixed names are easy to find."""
+    text = re.sub(r"(?m)#.*$", "", text)
+    text = re.sub(r'"(?:[^"\\\n]|\\.)*"', '""', text)
+    return re.sub(r"<[^<>\s]*>", "<>", text)
+
+
+@pytest.mark.parametrize("name", queries.names())
+def test_query_opens_with_its_question(name):
+    text = queries.read(name)
+    assert text.startswith("#"), f"{name}.rq must open with a comment stating its question"
+    assert len(queries.question_of(text)) > 20
+
+
+@pytest.mark.parametrize("name", queries.names())
+def test_query_declares_every_prefix_it_uses(name):
+    body = body_of(queries.read(name))
+    declared = set(re.findall(r"(?im)^\s*PREFIX\s+([A-Za-z][\w.-]*)?:", body))
+    without_declarations = re.sub(r"(?im)^\s*PREFIX\s.*$", "", body)
+    used = set(re.findall(r"(?<![\w?$:.-])([A-Za-z][\w.-]*)?:", without_declarations)) - {""}
+    assert used <= declared, f"{name}.rq uses undeclared prefixes {sorted(used - declared)}"
+
+
+@pytest.mark.parametrize("name", queries.names())
+def test_query_orders_its_rows(name):
+    body = body_of(queries.read(name))
+    assert re.search(r"\bASK\b", body, re.I) or re.search(r"\bORDER\s+BY\b", body, re.I), (
+        f"{name}.rq must ORDER BY so that its rows are deterministic"
+    )
+
+
+@pytest.mark.parametrize("name", queries.names())
+def test_query_states_the_bindings_it_takes(name):
+    text = queries.read(name)
+    stated = set(re.findall(r"(?m)^#\s*Binding:\s*\?(\w+)", text))
+    given = {variable for bindings, _, _ in GOLDEN.get(name, []) for variable in bindings}
+    assert stated == given
+    for variable in stated:
+        assert f"?{variable}" in body_of(text), f"{name}.rq takes ?{variable} but never uses it"
+
+
+def test_checks_are_named_violation_and_come_with_a_fix():
+    checks = [name for name in queries.names() if name.endswith("-violation")]
+    assert checks
+    for name in checks:
+        question = queries.question_of(queries.read(name))
+        assert "Problem:" in question and "Fix:" in question
+
+
+# --- the suspicious-label check on a graph that has the problems ------------------------------
+
+BAD_LABELS = """
+@prefix race: <https://w3id.org/airace/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix org: <https://w3id.org/airace/id/org/> .
+@prefix country: <https://w3id.org/airace/id/country/> .
+
+<https://w3id.org/airace/id/doc/0000000000000001> {
+    org:ai a race:Company ; rdfs:label "AI" .
+    org:deepseek a race:Company ; rdfs:label "DeepSeek" ; skos:altLabel "Deep\\nSeek" .
+    org:fragment a race:Organisation ;
+        rdfs:label "the lab that said it would release a model next year" .
+    org:link a race:Company ; rdfs:label "https://x[.]com" .
+    org:comma a race:Company ; rdfs:label "Zhipu," .
+    org:the-west a race:GovernmentBody ; rdfs:label "the West" .
+    # healthy names: abbreviations, a closing parenthesis, a digit first, "US"
+    country:united-states a race:Country ; rdfs:label "United States" ; skos:altLabel "US", "U.S." .
+    org:samsung a race:Company ; rdfs:label "Samsung Electronics Co., Ltd." .
+    org:qwen-team a race:ResearchInstitute ; rdfs:label "Qwen Team (Alibaba)" .
+    org:01-ai a race:Company ; rdfs:label "01.AI" ; skos:altLabel "Example Holdings Inc." .
+}
+"""
+
+
+def test_suspicious_label_check_finds_the_bad_names():
+    store = open_store(None)
+    store.load(BAD_LABELS.encode("utf-8"), format="trig")
+    rows = rows_of(store.select(queries.read("suspicious-label-violation")))
+    assert rows == [
+        ("id:org/ai", "http://www.w3.org/2000/01/rdf-schema#label", "AI", "is a common word or generic term"),
+        ("id:org/comma", "http://www.w3.org/2000/01/rdf-schema#label", "Zhipu,", "ends with punctuation or whitespace"),
+        ("id:org/deepseek", "http://www.w3.org/2004/02/skos/core#altLabel", "Deep\nSeek", "contains a line break or tab"),
+        ("id:org/fragment", "http://www.w3.org/2000/01/rdf-schema#label",
+         "the lab that said it would release a model next year", "has three or more lower-case words (a sentence fragment)"),
+        ("id:org/link", "http://www.w3.org/2000/01/rdf-schema#label", "https://x[.]com", "contains a web address"),
+        ("id:org/the-west", "http://www.w3.org/2000/01/rdf-schema#label", "the West", "is a common word or generic term"),
+    ]
+
+
+# --- graph/querying.py: finding queries, bindings, formats ---------------------------------
+
+
+def test_resolve_reads_a_shipped_query_by_name():
+    assert resolve("explain") == queries.read("explain")
+
+
+def test_resolve_reads_a_query_file(tmp_path):
+    path = tmp_path / "mine.rq"
+    path.write_text("# Everything?\nSELECT * WHERE { ?s ?p ?o } ORDER BY ?s", encoding="utf-8")
+    assert resolve(str(path)).startswith("# Everything?")
+
+
+def test_resolve_says_what_is_missing(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no such query file"):
+        resolve(str(tmp_path / "absent.rq"))
+    with pytest.raises(KeyError, match="known queries: .*explain"):
+        resolve("absent")
+
+
+def test_parse_bindings_makes_literals_and_iris():
+    bindings = parse_bindings(["name=DeepSeek", "year=2024", "$model=<https://w3id.org/airace/id/model/o1>", "empty="])
+    assert bindings == {
+        "name": Literal("DeepSeek"),
+        "year": Literal("2024"),  # a string: numbers are not guessed
+        "model": URIRef("https://w3id.org/airace/id/model/o1"),
+        "empty": Literal(""),
+    }
+    assert bindings["year"].datatype is None
+
+
+@pytest.mark.parametrize(
+    "pair", ["DeepSeek", "=DeepSeek", "1name=x", "na me=x", "name-x=1", "model=<not an iri>", "model=<>"]
+)
+def test_parse_bindings_rejects_bad_pairs(pair):
+    with pytest.raises(ValueError, match=re.escape(repr(pair))):
+        parse_bindings([pair])
+
+
+def test_parse_bindings_rejects_a_name_given_twice():
+    with pytest.raises(ValueError, match="bound twice"):
+        parse_bindings(["name=a", "name=b"])
+
+
+def test_a_hostile_binding_is_only_a_string(tiny_graph):
+    size = len(tiny_graph)
+    bindings = parse_bindings(['name=x" } ; DROP ALL ; #'])
+    assert bindings == {"name": Literal('x" } ; DROP ALL ; #')}
+    table = tiny_graph.select(resolve("explain"), bindings=bindings)
+    assert table.rows == []
+    assert len(tiny_graph) == size
+
+
+SAMPLE = Table(
+    ["entity", "label", "count", "note"],
+    [
+        (URIRef(ID + "org/deepseek"), Literal("DeepSeek"), Literal(3), None),
+        (BNode("b0"), Literal("Deep\tSeek\n2", lang="en"), None, Literal('say "hi"')),
+    ],
+)
+
+
+def test_table_format_aligns_the_columns():
+    lines = format_table(SAMPLE, "table").splitlines()
+    assert lines[0].split() == ["entity", "label", "count", "note"]
+    assert set(lines[1].replace(" ", "")) == {"-"}
+    assert lines[2].split() == ["id:org/deepseek", "DeepSeek", "3"]
+    assert "_:b0" in lines[3] and "Deep\\tSeek\\n2" in lines[3] and 'say "hi"' in lines[3]
+    assert len(lines) == 4
+    for column in ("label", "count", "note"):  # every cell of a column starts where its header does
+        start = lines[0].index(column)
+        assert lines[1][start - 2 : start] == "  " and lines[1][start] == "-"
+    assert lines[2].index("DeepSeek") == lines[0].index("label") == lines[3].index("Deep\\t")
+
+
+def test_csv_format():
+    rows = list(csv.reader(io.StringIO(format_table(SAMPLE, "csv"), newline="")))
+    assert rows == [
+        ["entity", "label", "count", "note"],
+        [ID + "org/deepseek", "DeepSeek", "3", ""],
+        ["_:b0", "Deep\tSeek\n2", "", 'say "hi"'],
+    ]
+
+
+def test_tsv_format():
+    lines = format_table(SAMPLE, "tsv").split("\n")
+    assert lines == [
+        "?entity\t?label\t?count\t?note",
+        f"<{ID}org/deepseek>\t\"DeepSeek\"\t\"3\"^^<http://www.w3.org/2001/XMLSchema#integer>\t",
+        '_:b0\t"Deep\\tSeek\\n2"@en\t\t"say \\"hi\\""',
+    ]
+
+
+def test_json_format_is_sparql_results_json():
+    results = json.loads(format_table(SAMPLE, "json"))
+    assert results == {
+        "head": {"vars": ["entity", "label", "count", "note"]},
+        "results": {
+            "bindings": [
+                {
+                    "entity": {"type": "uri", "value": ID + "org/deepseek"},
+                    "label": {"type": "literal", "value": "DeepSeek"},
+                    "count": {
+                        "type": "literal",
+                        "value": "3",
+                        "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+                    },
+                },
+                {
+                    "entity": {"type": "bnode", "value": "b0"},
+                    "label": {"type": "literal", "value": "Deep\tSeek\n2", "xml:lang": "en"},
+                    "note": {"type": "literal", "value": 'say "hi"'},
+                },
+            ]
+        },
+    }
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_takes_an_empty_table(fmt):
+    assert "label" in format_table(Table(["label"], []), fmt)
+
+
+def test_an_unknown_format_is_refused_with_the_valid_ones():
+    with pytest.raises(ValueError, match="table, csv, tsv, json"):
+        format_table(SAMPLE, "xml")
+
+
+def test_golden_rows_survive_every_format(tiny_graph):
+    table = tiny_graph.select(resolve("chips-in-use"))
+    assert "Wuhu Cluster" in format_table(table, "table")
+    parsed = json.loads(format_table(table, "json"))
+    assert [row["userName"]["value"] for row in parsed["results"]["bindings"]] == [
+        "DeepSeek", "DeepSeek-V3", "Wuhu Cluster"
+    ]
+    assert parsed["results"]["bindings"][0]["exportRestricted"] == {
+        "type": "literal", "value": "true", "datatype": "http://www.w3.org/2001/XMLSchema#boolean"
+    }
+
+
+def test_formal_long_names_are_not_fragments():
+    from rdflib import Literal
+    from rdflib.namespace import RDF, RDFS
+
+    store = open_store(None)
+    names = ["Institute of Automation of the Chinese Academy of Sciences",
+             "Intelligent Science and Technology Academy of China Aerospace Science and Industry Corporation"]
+    triples = []
+    for index, name in enumerate(names):
+        node = URIRef(f"https://w3id.org/airace/id/org/formal-{index}")
+        triples += [(node, RDF.type, URIRef(RACE + "ResearchInstitute")), (node, RDFS.label, Literal(name))]
+    store.replace_graph(URIRef("https://w3id.org/airace/id/doc/formal"), triples)
+    assert store.select(queries.read("suspicious-label-violation")).rows == []

@@ -169,6 +169,7 @@ class LocalStore:
                     raise StoreError(f"{self.path}: no store here; run `airace build` first")
                 self._store = ox.Store.read_only(str(self.path))
             else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
         except OSError as error:
             raise StoreError(f"{self.path}: cannot open the store ({error})") from error

@@ -156,3 +156,8 @@ def test_cli_build_query_export(tmp_path, one_article, capsys):
     output = tmp_path / "g.ttl"
     assert main(["export", "--store", store, "-o", str(output)]) == 0
     assert "race:developedBy" in output.read_text(encoding="utf-8")
+
+
+def test_store_folder_is_created_with_its_parents(tmp_path, one_article):
+    store = open_store(tmp_path / "out" / "nested" / "store")
+    assert build([one_article], store).documents == 1

@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Span
 
 from .clean import Block, segment
-from .entities import Mention, resolve
+from .entities import Mention, kind_by_shape, resolve
 from .figures import Figure, figures_in, parse_period
 from .reader import Article
 from .reference import ID, SEGMENT, key, lookup, slug
@@ -95,8 +95,7 @@ def _mention_of(text: str, hint: str | None, nlp: Language, start: int, end: int
                 return mention
     if hint is None or not text.strip():
         return None
-    kind = hint if hint != "Organisation" else "Organisation"
-    from .entities import kind_by_shape
+    kind = hint
     if kind in ("Organisation", "Company"):
         kind = kind_by_shape(text) or kind
     return Mention(f"{ID}{SEGMENT[kind]}/{slug(key(text))}", kind, None, text.strip(), start, end)

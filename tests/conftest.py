@@ -23,3 +23,13 @@ def shared() -> Path:
     if not (SHARED / "corpus").is_dir():
         pytest.skip("needs ../shared/corpus beside the project (CI has it; a fresh clone does not)")
     return SHARED
+
+
+@pytest.fixture
+def tiny_network():
+    """A small hand-written network: organisations in the US, China and the UK, with sources."""
+    from airace.graph.store import open_store
+
+    store = open_store(None)
+    store.load((REPO / "tests" / "fixtures" / "tiny_network.trig").read_bytes(), format="trig")
+    return store

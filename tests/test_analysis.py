@@ -12,19 +12,11 @@ from airace.graph.analysis import analyze, statistics
 from airace.graph.network import knowledge_graph, organisation_network
 from airace.graph.store import open_store
 
-FIXTURES = Path(__file__).parent / "fixtures"
 ORG = "https://w3id.org/airace/id/org/"
 DOC = "https://w3id.org/airace/id/doc/"
 RACE = Namespace("https://w3id.org/airace/ontology#")
 MS_THU_SENTENCE = "Microsoft Research Asia has co-authored hundreds of papers with Tsinghua University since 1998."
 MS_THU_TITLE = "Microsoft and Tsinghua deepen research ties"
-
-
-@pytest.fixture
-def tiny_network():
-    store = open_store(None)
-    store.load((FIXTURES / "tiny_network.trig").read_bytes(), format="trig")
-    return store
 
 
 @pytest.fixture

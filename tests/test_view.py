@@ -24,7 +24,6 @@ from airace.graph.network import knowledge_graph
 from airace.graph.store import open_store
 from airace.graph.view import view_data, write_html
 
-FIXTURES = Path(__file__).parent / "fixtures"
 CHROMIUM = Path(os.environ.get("AIRACE_CHROMIUM", "/usr/bin/chromium"))
 RACE = Namespace("https://w3id.org/airace/ontology#")
 ID = "https://w3id.org/airace/id/"
@@ -33,13 +32,6 @@ HOSTILE_FLAG = '<img src=x onerror="window.__pwned = 1"><script>window.__pwned =
 
 browser = pytest.mark.browser
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"headless Chromium not found at {CHROMIUM}")
-
-
-@pytest.fixture
-def tiny_network():
-    store = open_store(None)
-    store.load((FIXTURES / "tiny_network.trig").read_bytes(), format="trig")
-    return store
 
 
 @pytest.fixture

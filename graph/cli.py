@@ -7,6 +7,7 @@ ends as one line on stderr and exit status 1, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -73,6 +74,14 @@ def _viz(args) -> int:
     return 0
 
 
+def _explain(args) -> int:
+    from .explain import explain, render_json, render_text
+
+    explanations = explain(open_store(args.store, read_only=True), args.name)
+    print(render_json(explanations) if args.format == "json" else render_text(explanations))
+    return 0
+
+
 def _stats(args) -> int:
     from .build import counts
 
@@ -93,6 +102,8 @@ COMMANDS = {
                 "airace analyze -o out"),
     "viz": (_viz, "write the interactive graph as one self-contained HTML file",
             "airace viz -o out/graph.html"),
+    "explain": (_explain, "show everything the graph says about one entity, sentence by sentence, with sources",
+                "airace explain DeepSeek"),
     "stats": (_stats, "count documents, entities, statements and measurements", "airace stats"),
 }
 
@@ -125,6 +136,10 @@ def parser() -> argparse.ArgumentParser:
         elif name == "viz":
             sub.add_argument("-o", "--output", default="out/graph.html", help="the HTML file to write")
             sub.add_argument("--all", action="store_true", help="draw every node, not only the most central")
+        elif name == "explain":
+            sub.add_argument("name", help="the entity's canonical name or any other name it goes by, in any case")
+            sub.add_argument("--format", default="text", choices=["text", "json"],
+                             help="text for reading (default) or one JSON document for tools")
     return main_parser
 
 
@@ -136,6 +151,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.handler(args)
+    except BrokenPipeError:
+        # The reader went away ("airace explain China | head"): nothing more to say.
+        # Point stdout at devnull so that Python's own flush at exit stays quiet too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as error:
         if not isinstance(error, _user_errors()):
             raise

@@ -5,11 +5,11 @@ what the command does:
 
 >>> from airace.graph.store import open_store
 >>> store = open_store(None)
->>> query = resolve("explain")
+>>> query = resolve("entity-names")
 >>> bindings = parse_bindings(["name=DeepSeek"])
 >>> print(format_table(store.select(query, bindings=bindings), "table"))  # an empty store
-title  document  start  subjectName  predicate  objectName  metricName  value  unit  period  rule  text
------  --------  -----  -----------  ---------  ----------  ----------  -----  ----  ------  ----  ----
+entity  label  class  altLabel
+------  -----  -----  --------
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ MASK_RULES: list[tuple[str, re.Pattern]] = [
     # bare and defanged addresses: "https://www.jiemian[.]com/…", "example[.]com"
     ("address", re.compile(r"\b(?:https?|hxxps?)(?:://|\[:\]//)\S+|\b[\w.-]+(?:\[\.\][\w-]+)+(?:/[^\s)\]]*)?")),
     # footnote markers: superscript digits and "^{34 35}"
-    ("footnote marker", re.compile(r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+|\^\{[\d ]+\}|\[\^\d+\]")),
+    ("footnote marker", re.compile(r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+|\^\{[\d ]+\}|\[\^\d+\]:?|^\s*\[\d+\]:?(?=\s)", re.MULTILINE)),
     # markdown emphasis and escapes: "**Figure 9**", "*Breakneck*", "\$593"
     ("emphasis", re.compile(r"\*{1,3}(?=\S)|(?<=\S)\*{1,3}|\\(?=[$\[\]().*_#-])")),
     # markdown heading marks and list bullets at the start of a line
@@ -91,9 +91,43 @@ def _is_link_teaser(line: str) -> bool:
     return bool(re.match(r"\s*(read more|also read|related|see also|recommended|more from|sign up|subscribe)\b\s*:?", line, re.I))
 
 
+_FOOTNOTE_MARK = re.compile(r"\s*(?:[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+|\[\^?\d+\]:?)\s")
+
+
 def _is_footnote(line: str) -> bool:
-    """A footnote line: a superscript number then a URL or a citation ('⁶ https://…')."""
-    return bool(re.match(r"\s*(?:[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+|\[\^?\d+\]:?)\s", line))
+    """A footnote line that only points elsewhere: '⁶ https://…', '²⁵ Ibid., 401 (Figure 9).'
+
+    A footnote that says something ('²⁴ Ji Young Hwang, "Return or Stay?" … Korean
+    Development Institute') is prose: its authors and institutions are named there only.
+    """
+    marker = _FOOTNOTE_MARK.match(line)
+    if not marker:
+        return False
+    rest = mask(line[marker.end():])
+    return bool(re.match(r"\s*(?:ibid|id\.|op\.? ?cit)\b", rest, re.I)) or not re.search(r"[A-Za-z\u4e00-\u9fff]{2,}", rest)
+
+
+# The title of a cited work in a footnote: in italics, or as the text of a link.
+_CITED_TITLE = re.compile(r"(?<![*\w])\*(?=\S)[^*\n]+(?<=\S)\*(?![*\w])|\[[^\[\]\n]*\]\((?:[^()\s]|\([^()\s]*\))*\)")
+
+
+def _mask_citation_title(line: str, masked: str) -> str:
+    """Blank the titles of cited works in a footnote, whose words are no names.
+
+    For example: '²³ Xiaomei Yan (eds.), *Education in China and the World*' keeps the
+    author and loses the title, which the tagger reads as organisations ('Education');
+    so does a linked title ('here: [China's Central Government AI Investment Likely Totals …](#)').
+
+    >>> line = "² Ann Lee, *Big Data*, Springer."
+    >>> _mask_citation_title(line, mask(line)).split()
+    ['Ann', 'Lee,', ',', 'Springer.']
+    """
+    if not _FOOTNOTE_MARK.match(line):
+        return masked
+    chars = list(masked)
+    for match in _CITED_TITLE.finditer(line):
+        chars[match.start():match.end()] = " " * (match.end() - match.start())
+    return "".join(chars)
 
 
 def _is_only_addresses(line: str) -> bool:
@@ -209,7 +243,11 @@ def segment(text: str) -> list[Block]:
         index += 1
         if not line.strip() or _junk(line) or _is_caption(line):
             continue
-        masked = mask(line)
+        masked = _mask_citation_title(line, mask(line))
         if masked.strip():
-            blocks.append(Block("prose", start, end, masked))
+            # Leading blanks (a masked footnote mark or bullet) would open the text with a space token,
+            # which the tagger reads badly; the block starts at its first character instead.
+            lead = len(masked) - len(masked.lstrip())
+            text = masked.strip()
+            blocks.append(Block("prose", start + lead, start + lead + len(text), text))
     return blocks

@@ -16,7 +16,10 @@ from spacy.tokens import Span
 
 from .reference import ID, ORGANISATION_CLASSES, SEGMENT, key, lookup, slug
 
-__all__ = ["Mention", "resolve", "NATIONALITIES", "country_of_adjective", "kind_by_shape", "COMMON_WORDS"]
+__all__ = [
+    "Mention", "resolve", "NATIONALITIES", "country_of_adjective", "kind_by_shape", "COMMON_WORDS",
+    "ORG_HEADS", "ends_in_org_head", "NOT_NAMES",
+]
 
 
 
@@ -40,6 +43,10 @@ COMMON_WORDS = {
 }
 
 _SHAPES: list[tuple[str, re.Pattern]] = [
+    # a publisher, though a university's: "Shanghai Jiao Tong University Press"
+    ("Company", re.compile(r"\bPress$|\bPublish(?:ing|ers)\b")),
+    # a government's working group: "National Artificial Intelligence Standardization General Working Group"
+    ("GovernmentBody", re.compile(r"\b(?:Working|Leading|Steering) Group\b|\bTask Force\b")),
     ("University", re.compile(r"\bUniversity\b|\bUniversité\b|\bCollege\b|Institute of Technology\b")),
     ("ResearchInstitute", re.compile(r"\b(?:Institute|Institution|Laboratory|Laboratories|Lab|Labs|Academy|Observatory|Center for|Centre for|Research Center)\b")),
     ("GovernmentBody", re.compile(r"\b(?:Ministry|Department|Bureau|Administration|Commission|Council|Agency|Congress|Parliament|Fund|Office|Senate|Committee)\b")),
@@ -52,12 +59,37 @@ def kind_by_shape(name: str) -> str | None:
 
     >>> kind_by_shape("Xiamen University"), kind_by_shape("Shanghai AI Laboratory"), kind_by_shape("Big Bank")
     ('University', 'ResearchInstitute', None)
+    >>> kind_by_shape("Shanghai Jiao Tong University Press")
+    'Company'
     """
     for kind, pattern in _SHAPES:
         if pattern.search(name):
             return kind
     return None
 
+
+# Words that end only an organisation's name: "Keen Security Lab", "Runpeng Semiconductor".
+ORG_HEADS = frozenset({
+    "University", "College", "Institute", "Institution", "Laboratory", "Laboratories", "Lab", "Labs", "Academy",
+    "Observatory", "Ministry", "Department", "Bureau", "Administration", "Commission", "Council", "Agency",
+    "Fund", "Committee", "Corporation", "Corp", "Corp.", "Inc", "Inc.", "Ltd", "Ltd.", "LLC", "Technologies",
+    "Semiconductor", "Microelectronics", "Electronics", "Holdings", "Press", "Association", "Alliance",
+    "Federation", "Foundation", "Consortium", "Society",
+})
+
+
+def ends_in_org_head(name: str) -> bool:
+    """Whether a title-case name ends in a word that only organisations end in.
+
+    >>> ends_in_org_head("Keen Security Lab"), ends_in_org_head("Korean Development Institute")
+    (True, True)
+    >>> ends_in_org_head("Security Lab results"), ends_in_org_head("Lab")
+    (False, False)
+    """
+    words = name.split()
+    connectors = {"of", "and", "for", "the", "&", "de"}
+    return (len(words) >= 2 and words[-1] in ORG_HEADS
+            and all(word[0].isupper() or word[0].isdigit() or word in connectors for word in words))
 
 def country_of_adjective(word: str) -> str | None:
     """The country a nationality word names: 'Chinese' → 'China'."""
@@ -70,7 +102,7 @@ class Mention:
 
     iri: str
     kind: str
-    label: str | None  # the canonical name when the reference list knows it
+    label: str | None  # the canonical name when the reference list knows it or the text gives it
     surface: str
     start: int  # character offsets into the article
     end: int
@@ -85,7 +117,8 @@ _STATISTICAL = {"ORG": "Organisation", "PERSON": "Person", "GPE": "Country", "PR
 
 def _clean_surface(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"^(?:the|The)\s+", "", text)
+    text = re.sub(r"^(?:the|The|a|an)\s+", "", text)  # "a National Innovation Investment Guidance Fund"
+    text = re.split(r"\s[(\[]", text)[0]  # "Korean Development Institute (School of Public Policy"
     text = re.sub(r"['’]s?$", "", text).strip()
     return text.strip(" ,;:-–—\"“”'‘’()[]")
 
@@ -100,7 +133,73 @@ def _plausible(surface: str, kind: str) -> bool:
         return False
     if kind != "AIModel" and re.fullmatch(r"[\d\W]+", surface):
         return False
+    if ":" in surface or re.search(r"\s(?:of|and|for|the|in|on)$", surface):  # "World: Achievements and"
+        return False
     return True
+
+
+# --- statistical spans that are no names: each a test with the example it rejects ----------
+
+_OPENING_QUOTES, _CLOSING_QUOTES = "\"“‘'", "\"”’'"
+
+
+def _is_quoted_term(span: Span) -> bool:
+    """A phrase in quotation marks is a term or a title: 'phrases like "Neural Networks," and …'."""
+    text = span.doc.text
+    before = text[:span.start_char].rstrip()
+    after = text[span.end_char:].lstrip(" ,.;")
+    return bool(before) and before[-1] in _OPENING_QUOTES and bool(after) and after[0] in _CLOSING_QUOTES
+
+
+def _is_plural_acronym(span: Span) -> bool:
+    """A plural acronym names a class of things: 'NSRIs (also known as NRDI) can have …'."""
+    return bool(re.fullmatch(r"[A-Z]{2,}s", span.text.strip()))
+
+
+def _is_capitalised_word_at_sentence_start(span: Span) -> bool:
+    """A common word capitalised because it opens a sentence: 'Token throughput includes …'."""
+    words = [token for token in span if not token.is_space]
+    if len(words) != 1 or words[0].tag_ in {"NNP", "NNPS"} or re.fullmatch(r"[A-Z]{2,5}", words[0].text):
+        return False  # a proper noun, or an acronym: "ISD refers to NSFC's Information Science Department."
+    word = words[0]
+    return all(token.is_space for token in word.doc[word.sent.start:word.i])
+
+
+def _is_in_a_heading(span: Span) -> bool:
+    """A heading is a line of capitalised words, not a sentence: 'AI Race Intensifies', 'Model Performance'."""
+    sentence = span.sent
+    words = [token for token in sentence if not token.is_space]
+    if not words or len(words) > 12 or words[-1].text in ".!?:;\"”)’" or words[-1].is_punct:
+        return False
+    line_start = sentence.doc.text.rfind("\n", 0, words[0].idx) + 1
+    return not sentence.doc.text[line_start:words[0].idx].strip()
+
+
+# The last word of a phrase that names an activity, a quality or a rule, not a body that acts.
+_ABSTRACT_HEADS = {
+    "regulation", "regulations", "production", "acquisition", "security", "development", "performance", "influence",
+    "diffusion", "measures", "standards", "conferences", "list", "race", "landscape", "intensifies", "optimization",
+    "optimisation", "policy", "policies", "strategy", "law", "rules", "provisions", "guidelines", "degrees",
+}
+
+
+def _is_abstract_phrase(span: Span) -> bool:
+    """A phrase ending in an abstract noun is a topic, not an organisation: 'Interim Measures', 'Data Acquisition'."""
+    surface = _clean_surface(span.text)
+    return bool(surface) and surface.split()[-1].lower() in _ABSTRACT_HEADS and kind_by_shape(surface) is None
+
+
+def _crosses_a_line_break(span: Span) -> bool:
+    """A name is written on one line: 'Data Acquisition and Model Training' above 'Firms buy data' is no 'Model Training Firms'."""
+    return "\n" in span.text.strip()
+
+
+# Checked on spans of the statistical tagger only: the reference list and the name rules are trusted.
+NOT_NAMES = [_is_quoted_term, _is_plural_acronym, _is_capitalised_word_at_sentence_start, _is_in_a_heading,
+             _is_abstract_phrase, _crosses_a_line_break]
+
+# Statistical labels that a name ending in an organisation's word overrules ("Keen Security Lab" as a title).
+_OVERRULED_BY_ORG_HEAD = {"PERSON", "WORK_OF_ART", "GPE", "LOC", "FAC", "PRODUCT", "NORP", "EVENT", "LAW"}
 
 
 def resolve(span: Span, *, offset: int = 0) -> Mention | None:
@@ -113,15 +212,26 @@ def resolve(span: Span, *, offset: int = 0) -> Mention | None:
         reference = lookup(span.ent_id_)
         if reference is not None:
             return Mention(f"{ID}{SEGMENT[reference.kind]}/{reference.slug}", reference.kind, reference.name, span.text, start, end)
+        if span.label_ in SEGMENT:  # a name rule gave the canonical name: "鼎龙" glosses "Hubei Dinglong"
+            name = span.ent_id_
+            return Mention(f"{ID}{SEGMENT[span.label_]}/{slug(key(name))}", span.label_, name, span.text, start, end)
     surface = _clean_surface(span.text)
     reference = lookup(surface) if surface else None
     if reference is not None:
         return Mention(f"{ID}{SEGMENT[reference.kind]}/{reference.slug}", reference.kind, reference.name, surface, start, end)
+    if span.label_ not in SEGMENT and any(test(span) for test in NOT_NAMES):
+        return None
+    if span.label_ in _OVERRULED_BY_ORG_HEAD and ends_in_org_head(surface):
+        return _mention(surface, kind_by_shape(surface) or "Organisation", start, end)
     kind = span.label_ if span.label_ in SEGMENT else _STATISTICAL.get(span.label_)
     if kind is None or kind == "Country":  # a place the list does not know is a city or region
         return None
     if kind == "Organisation" or kind in ORGANISATION_CLASSES:
         kind = kind_by_shape(surface) or kind
+    return _mention(surface, kind, start, end)
+
+
+def _mention(surface: str, kind: str, start: int, end: int) -> Mention | None:
     if not _plausible(surface, kind):
         return None
     return Mention(f"{ID}{SEGMENT[kind]}/{slug(key(surface))}", kind, None, surface, start, end)

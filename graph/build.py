@@ -79,17 +79,23 @@ GROUP BY ?entity ?name
 def resolve_labels(store: LocalStore | RemoteStore) -> int:
     """Give each entity the reference list did not name one canonical label.
 
-    The name most documents use wins; ties go to the shorter, then the first in
+    A name no other entity goes by comes first (three data centres in Ulanqab are
+    "Alibaba Cloud Ulanqab", "Huawei Cloud Ulanqab"... not three "Ulanqab"s); then
+    the name most documents use; ties go to the shorter, then the first in
     alphabetical order, so the choice never depends on the order of building.
     The labels live in their own graph, rewritten on every build.
     """
     store.replace_graph(RESOLUTION_GRAPH, [])
+    rows = store.select(_UNLABELLED).rows
+    bearers: dict[str, set] = {}
+    for entity, name, _ in rows:
+        bearers.setdefault(str(name).lower(), set()).add(entity)
     best: dict[URIRef, tuple] = {}
-    for entity, name, documents in store.select(_UNLABELLED).rows:
-        rank = (-int(documents), len(str(name)), str(name))
+    for entity, name, documents in rows:
+        rank = (len(bearers[str(name).lower()]) > 1, -int(documents), len(str(name)), str(name))
         if entity not in best or rank < best[entity]:
             best[entity] = rank
-    labels = [(entity, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal(rank[2])) for entity, rank in best.items()]
+    labels = [(entity, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal(rank[-1])) for entity, rank in best.items()]
     store.replace_graph(RESOLUTION_GRAPH, labels)
     return len(labels)
 

@@ -161,3 +161,23 @@ def test_cli_build_query_export(tmp_path, one_article, capsys):
 def test_store_folder_is_created_with_its_parents(tmp_path, one_article):
     store = open_store(tmp_path / "out" / "nested" / "store")
     assert build([one_article], store).documents == 1
+
+
+TABLE_ARTICLE = (
+    "---\ntitle: Data centres\n---\n"
+    "Data centres of cloud companies in China.\n\n"
+    "Company\tLocation\tServers\n"
+    "Alibaba Cloud\tUlanqab (2020)\t300,000\n"
+    "Huawei Cloud\tUlanqab\t100,000\n"
+)
+
+
+def test_a_name_shared_by_two_entities_is_not_the_label_of_either(tmp_path):
+    path = tmp_path / "centres.md"
+    path.write_text(TABLE_ARTICLE, encoding="utf-8")
+    store = open_store(tmp_path / "s")
+    build([path], store)
+    labels = {str(row[0]) for row in store.select(
+        "PREFIX race: <https://w3id.org/airace/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?label WHERE { ?centre a race:DataCentre ; rdfs:label ?label }").rows}
+    assert labels == {"Alibaba Cloud Ulanqab", "Huawei Cloud Ulanqab"}

@@ -7,23 +7,36 @@ import re
 import pytest
 
 from airace.extract.entities import resolve
-from airace.extract.relations import RULES
+from airace.extract.relations import RULES, nationality_modifier
 
 # rule name -> facts its example sentence must yield, as (subject, predicate, object) surface names
 EXPECTED = {
-    "possessive_product": {("Ascend 910B", "designedBy", "Huawei"), ("A100", "designedBy", "Nvidia")},
-    "passive_agent": {("Ascend 910B", "designedBy", "Huawei"), ("Ascend 910B", "fabricatedBy", "SMIC")},
-    "subject_released_model": {("R1", "developedBy", "DeepSeek")},
-    "nationality_modifier": {("DeepSeek", "country", "Chinese"), ("Moonshot AI", "country", "Chinese")},
-    "parent_by_name": {("Tencent Cloud", "parentOrganisation", "Tencent")},
-    "owned_by": {("Volcano Engine", "parentOrganisation", "ByteDance")},
+    "possessive_product": {("Ascend 910B", "designedBy", "Huawei"), ("910C", "designedBy", "Huawei"), ("A100", "designedBy", "Nvidia"),
+                           ("Center for Human-Centered Artificial Intelligence", "parentOrganisation", "Stanford University")},
+    "passive_agent": {("Ascend 910B", "designedBy", "Huawei"), ("Ascend 910B", "fabricatedBy", "Semiconductor Manufacturing International Corporation"),
+                      ("Baichuan AI", "foundedBy", "Tsinghua University"), ("Zhipu AI", "foundedBy", "Tsinghua University"),
+                      ("Colossus", "operatedBy", "xAI")},
+    "active_agent": {("R1", "developedBy", "DeepSeek"), ("Ascend 910B", "fabricatedBy", "Semiconductor Manufacturing International Corporation"), ("Llama 3", "developedBy", "Meta")},
+    "maker_before_product": {("Yi", "developedBy", "01.AI"), ("H100", "designedBy", "Nvidia")},
+    "nationality_modifier": {("DeepSeek", "country", "China"), ("Moonshot AI", "country", "China"),
+                             ("Microsoft", "country", "United States"), ("Nvidia", "country", "United States")},
+    "nationality_apposition": {("Manycore Tech", "country", "China")},
+    "country_in_name": {("Shanghai Jiao Tong University", "country", "China"), ("Bank of China", "country", "China")},
+    "parent_by_name": {("Tencent Cloud", "parentOrganisation", "Tencent"), ("Google Research", "parentOrganisation", "Google"),
+                       ("Institute of Automation of the Chinese Academy of Sciences", "parentOrganisation", "Chinese Academy of Sciences")},
+
+    "owned_by": {("Volcano Engine", "parentOrganisation", "ByteDance"),
+                 ("Tencent Cloud", "parentOrganisation", "Tencent")},
     "co_authored": {("ByteDance", "collaboratesWith", "Peking University")},
+    "group_led_by": {("SHLAB", "collaboratesWith", "Baidu"), ("SHLAB", "collaboratesWith", "Alibaba")},
     "title_affiliation": {("Andy Konwinski", "affiliatedWith", "Databricks"), ("Sam Altman", "affiliatedWith", "OpenAI")},
-    "uses_chip": {("DeepSeek", "usesChip", "H800s")},
+    "uses_chip": {("DeepSeek", "usesChip", "H800"), ("SiliconFlow", "usesChip", "Ascend 910B")},
     "competing_models": {("R1", "competesWith", "o1")},
-    "open_weights": {("DeepSeek-V3", "openWeights", True)},
+    "open_weights": {("DeepSeek R1", "openWeights", True), ("Llama 3", "openWeights", True), ("DeepSeek-V3", "openWeights", True)},
+    "release_date": {("o1", "releaseDate", "2024-09"), ("ChatGPT", "releaseDate", "2022-11")},
+    "serves_models_of": {("Amazon Web Services", "collaboratesWith", "Anthropic")},
     "export_restricted": {("H100", "exportRestricted", True)},
-    "process_node": {("Ascend 910B", "processNodeNm", 7.0)},
+    "process_node": {("Ascend 910B", "processNodeNm", 7.0), ("910C", "processNodeNm", 7.0)},
 }
 
 
@@ -39,7 +52,7 @@ def facts_of(rule, nlp, text):
     for sentence in doc.sents:
         found = [(m, ent) for ent in sentence.ents if (m := resolve(ent)) is not None]
         for subject, predicate, obj in rule(sentence, found):
-            other = obj.surface if hasattr(obj, "surface") else obj
+            other = (obj.label or obj.surface) if hasattr(obj, "surface") else obj
             facts.add((subject.surface, predicate, other))
     return facts
 
@@ -55,5 +68,5 @@ def test_rule_example_yields_its_facts(rule, nlp):
 
 
 def test_nationality_does_not_leak_past_a_verb(nlp):
-    facts = facts_of(RULES[3], nlp, "Chinese regulators said that OpenAI had released a model.")
+    facts = facts_of(nationality_modifier, nlp, "Chinese regulators said that OpenAI had released a model.")
     assert not facts

@@ -76,6 +76,8 @@ def possessive_product(sentence: Span, found: list[Found]) -> Iterator[Yield]:
         if not things:
             continue
         thing, span = things[0]
+        if span.end < sentence.end and re.fullmatch(r"(?:19|20)\d\d", sentence.doc[span.end].text):
+            continue  # "Stanford University's Emerging Technology Review 2025": an edition of a work, no body
         gap = sentence.doc[owner_span.end + 1:span.start]
         if len(gap) > 4 or any(token.pos_ in ("VERB", "AUX", "ADP", "PUNCT", "CCONJ") and token.text not in _QUOTES
                                and token.dep_ not in ("amod", "advmod", "compound") for token in gap):
@@ -452,8 +454,9 @@ _USE = re.compile(r"\b(?:access to|uses?|using|used|trained on|train(?:ed|s)? (?
 
 def uses_chip(sentence: Span, found: list[Found]) -> Iterator[Yield]:
     """Example: "DeepSeek has access to an estimated 10,000 H800s, and SiliconFlow serves DeepSeek models using Huawei’s domestically produced Ascend 910B AI chips."."""
-    def names_a_product(span):  # "DeepSeek models": the maker of a thing, not a user
-        return span.root.dep_ == "compound" and span.root.head.pos_ in ("NOUN", "PROPN")
+    def names_a_product(span):  # "DeepSeek models", "Nvidia's NVLink": the maker of a thing, not a user
+        possessive = span.end < len(span.doc) and span.doc[span.end].text in ("'s", "’s")
+        return possessive or span.root.dep_ == "compound" and span.root.head.pos_ in ("NOUN", "PROPN")
 
     for user, user_span in found:
         if not (user.is_organisation or user.kind == "DataCentre") or names_a_product(user_span):
@@ -463,7 +466,7 @@ def uses_chip(sentence: Span, found: list[Found]) -> Iterator[Yield]:
                 continue
             between = sentence.doc[user_span.end:chip_span.start]
             others = [s for m, s in found if m.is_organisation and user_span.end <= s.start < chip_span.start
-                      and not (s.end < len(sentence.doc) and sentence.doc[s.end].text in ("'s", "’s")) and not names_a_product(s)]
+                      and not names_a_product(s)]
             if len(between) <= 16 and _USE.search(re.sub(r"\s+", " ", between.text)) and not others:
                 yield user, "usesChip", chip
 
@@ -471,17 +474,30 @@ def uses_chip(sentence: Span, found: list[Found]) -> Iterator[Yield]:
 _COMPETE = re.compile(r"\bcompet\w*|\brival\w*|\bcomparable\b|\bon par with\b|\bsimilar (?:elo )?(?:score|performance)|\bmatch(?:es|ed|ing)?\b|\boutperform\w*", re.I)
 
 
+_RIVAL_GAP = re.compile(r"\s*(?:,|and|or|, and|, or)\s*(?:[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*\s*['’]s\s*)?")
+
+
 def competing_models(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "DeepSeek released R1, competing with OpenAI's o1."."""
+    """Example: "Alibaba Cloud's Qwen 2.5 now competes with models like Anthropic's Claude 3.5 Sonnet and OpenAI's GPT-4o."."""
     match = _COMPETE.search(sentence.text)
     if not match:
         return
     at = sentence.start_char + match.start()
     models = [(m, span) for m, span in found if m.kind == "AIModel"]
     before = [m for m, span in models if span.end_char <= at]
-    after = [m for m, span in models if span.start_char >= at]
-    if before and after and before[-1].iri != after[0].iri:
-        yield before[-1], "competesWith", after[0]
+    after = [(m, span) for m, span in models if span.start_char >= at]
+    if not before or not after:
+        return
+    rivals, previous = [after[0][0]], after[0][1]
+    for model, span in after[1:]:  # "Claude 3.5 Sonnet and OpenAI's GPT-4o": the list goes on
+        gap = sentence.doc[previous.end:span.start].text
+        if not _RIVAL_GAP.fullmatch(gap):
+            break
+        rivals.append(model)
+        previous = span
+    for rival in rivals:
+        if rival.iri != before[-1].iri:
+            yield before[-1], "competesWith", rival
 
 
 _OPEN = re.compile(r"open[- ](?:source[d]?|weights?)\s*$", re.I)

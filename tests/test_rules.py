@@ -7,7 +7,7 @@ import re
 import pytest
 
 from airace.extract.entities import resolve
-from airace.extract.relations import RULES, nationality_modifier
+from airace.extract.relations import RULES, nationality_modifier, possessive_product, uses_chip
 
 # rule name -> facts its example sentence must yield, as (subject, predicate, object) surface names
 EXPECTED = {
@@ -31,7 +31,7 @@ EXPECTED = {
     "group_led_by": {("SHLAB", "collaboratesWith", "Baidu"), ("SHLAB", "collaboratesWith", "Alibaba")},
     "title_affiliation": {("Andy Konwinski", "affiliatedWith", "Databricks"), ("Sam Altman", "affiliatedWith", "OpenAI")},
     "uses_chip": {("DeepSeek", "usesChip", "H800"), ("SiliconFlow", "usesChip", "Ascend 910B")},
-    "competing_models": {("R1", "competesWith", "o1")},
+    "competing_models": {("Qwen 2.5", "competesWith", "Claude 3.5 Sonnet"), ("Qwen 2.5", "competesWith", "GPT-4o")},
     "open_weights": {("DeepSeek R1", "openWeights", True), ("Llama 3", "openWeights", True), ("DeepSeek-V3", "openWeights", True)},
     "release_date": {("o1", "releaseDate", "2024-09"), ("ChatGPT", "releaseDate", "2022-11")},
     "serves_models_of": {("Amazon Web Services", "collaboratesWith", "Anthropic")},
@@ -70,3 +70,14 @@ def test_rule_example_yields_its_facts(rule, nlp):
 def test_nationality_does_not_leak_past_a_verb(nlp):
     facts = facts_of(nationality_modifier, nlp, "Chinese regulators said that OpenAI had released a model.")
     assert not facts
+
+
+def test_the_owner_of_a_technology_is_not_its_user(nlp):
+    facts = facts_of(uses_chip, nlp, "Alibaba Cloud continues using Nvidia's NVLink technology and possibly uses Nvidia's H100 chips.")
+    assert ("Nvidia", "usesChip", "H100") not in facts
+    assert ("Alibaba Cloud", "usesChip", "H100") in facts
+
+
+def test_an_edition_of_a_work_is_no_unit_of_its_owner(nlp):
+    facts = facts_of(possessive_product, nlp, "Stanford University's Emerging Technology Review 2025 notes a shift.")
+    assert not any(predicate == "parentOrganisation" for _, predicate, _ in facts)

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from .clean import Block, Cell, Row
-from .figures import parse_number, parse_period
+from .figure_numbers import parse_number, parse_period
 from .reference import lookup
 
 __all__ = ["classify_header", "TableCell", "read_table", "unit_of", "parse_cell_value", "parse_cell_note", "name_hint", "parse_date",

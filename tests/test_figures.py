@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from airace.extract import figures
+from airace.extract import figure_context, figure_metrics, figure_numbers, figure_subjects, figures
 from airace.extract.entities import resolve
 from airace.extract.figures import figures_in, parse_period
 
@@ -30,14 +30,35 @@ EXPECTED = {
     "_clause_subject": {("China", 17.8, "percent", "2024")},
     "_named_in_phrase": {("Andreessen Horowitz", 80.0, "percent", None)},
     "_predicate_country": {("China", 13.0, "count", None), ("United States", 4.0, "count", None)},
-    "_reporters": {("Meta", 65e9, "USD", "2025-01")},
+    "reporters": {("Meta", 65e9, "USD", "2025-01"), ("China", 16.7e9, "USD", None)},
     "_referent": {("xAI", 1e6, "GPUs", None)},
     "_nearest": {("Tencent", 3000.0, "count", None)},
     "_paragraph": {("China", 184e9, "USD", None)},
     "_restates": {("China", 26.3, "percent", None), ("China", 12.8e9, "USD", None)},
-    "_period": {("United States", 8.2e9, "USD", "2021"), ("United States", 10.4e9, "USD", "2024")},
-    "_compared_with": {("China", 10.0, "times", None)},
+    "period_of": {("United States", 8.2e9, "USD", "2021"), ("United States", 10.4e9, "USD", "2024")},
+    "compared_with": {("China", 10.0, "times", None)},
     "_measures": set(),
+    "_entity_of_gapped_clause": {("United States", 10000.0, "count", None), ("United Kingdom", 3000.0, "count", None)},
+    "other_side": {("China", 2.4e6, "count", "2023"), ("United States", 1.7e6, "count", "2023")},
+    "_by_change": {("Alibaba", 85.0, "percent", "2024-12")},
+    "_comparative": {("ByteDance", 99.8, "percent", "2024-12")},
+    "_noun_holding": {("China", 55.0, "percent", "2023"), ("China", 40.0, "percent", "2023"), ("China", 60.0, "percent", "2023")},
+    "_part_of": {("China", 41.0, "count", "2024")},
+    "_restated_object": {("China", 2.4e6, "count", "2023"), ("United States", 1.7e6, "count", "2023")},
+}
+
+# heuristic -> (subject, metric, value) its example must yield: the label a reader sees
+METRICS = {
+    "_possessor": {("TSMC", "process node", 7.0), ("Intel", "process node", 10.0)},
+    "reporters": {("DeepSeek", "core contributors", 31.0)},
+    "_nearest": {("Tencent", "engineers", 3000.0)},
+    "_entity_of_gapped_clause": {("United Kingdom", "researchers", 3000.0)},
+    "other_side": {("United States", "full-time researchers", 1.7e6)},
+    "_by_change": {("Alibaba", "cut prices", 85.0)},
+    "_comparative": {("ByteDance", "prices lower", 99.8)},
+    "_noun_holding": {("China", "patent grant ratio", 55.0), ("China", "yield rates", 40.0), ("China", "share in engineering", 60.0)},
+    "_part_of": {("China", "top 100 most-cited AI papers", 41.0)},
+    "_restated_object": {("China", "full-time employee researchers", 2.4e6)},
 }
 
 # heuristic -> (subject, comparedWith) pairs its example must yield
@@ -45,11 +66,12 @@ COMPARED = {
     "_ratios": {("DeepSeek-R1", "o1")},
     "_lags": {("China", "United States")},
     "_duration_after": {("Semiconductor Manufacturing International Corporation", "TSMC")},
-    "_compared_with": {("China", "United States")},
+    "compared_with": {("China", "United States")},
 }
 
-HEURISTICS = [function for name, function in inspect.getmembers(figures, inspect.isfunction)
-              if re.search(r'Example: "', function.__doc__ or "")]
+MODULES = [figures, figure_numbers, figure_context, figure_subjects, figure_metrics]
+HEURISTICS = [function for module in MODULES for _, function in inspect.getmembers(module, inspect.isfunction)
+              if function.__module__ == module.__name__ and re.search(r'Example: "', function.__doc__ or "")]
 
 
 def example_of(function) -> str:
@@ -84,10 +106,12 @@ def test_heuristic_example_yields_its_figures(function, nlp):
     assert expected <= as_rows(found), as_rows(found)
     pairs = {(figure.subject.label, figure.compared_with.label) for figure in found if figure.compared_with}
     assert COMPARED.get(function.__name__, set()) <= pairs, pairs
+    labels = {(figure.subject.label, figure.metric, round(figure.value, 4)) for figure in found}
+    assert METRICS.get(function.__name__, set()) <= labels, labels
 
 
 def test_years_names_modifiers_and_anaphors_are_not_figures(nlp):
-    assert figures_of(nlp, example_of(figures._measures)) == []
+    assert figures_of(nlp, example_of(figure_numbers._measures)) == []
 
 
 def test_a_source_is_never_the_subject(nlp):
@@ -119,3 +143,55 @@ def test_rank_metric_names_the_superlative(nlp):
     found = figures_of(nlp, "Spending reached $7.3 billion in 2024, making Huawei the fourth-largest spender on equipment.")
     ranks = [(figure.subject.label, figure.value, figure.metric) for figure in found if figure.unit == "rank"]
     assert ranks == [("Huawei", 4.0, "rank as largest spender")]
+
+
+def test_a_range_gives_no_value(nlp):
+    found = figures_of(nlp, "DeepSeek-V3 uses multi-head latent attention, which reduces memory usage by 5% to 13% for LLMs.")
+    assert found == []
+
+
+def test_page_and_figure_numbers_of_a_citation_are_not_figures(nlp):
+    text = "Wang Wei, AI in China (Shanghai Jiao Tong University Press and Springer, 2024), 397, 405, 407 (Figures 7, 14, 17)."
+    assert figures_of(nlp, text) == []
+
+
+def test_the_figure_after_versus_with_no_named_other_side_is_dropped(nlp):
+    text = "True, the US maintains a strong lead in the top 100 most cited publications (50 versus 34 in 2023)."
+    assert 34.0 not in {figure.value for figure in figures_of(nlp, text)}
+
+
+def test_a_bare_count_takes_the_metric_of_the_figure_it_parallels(nlp):
+    found = figures_of(nlp, "In 2025, the United States produced 50 major AI models, compared to 30 from China.")
+    labels = {(figure.subject.label, figure.metric, figure.value) for figure in found}
+    assert labels == {("United States", "major AI models", 50.0), ("China", "major AI models", 30.0)}
+
+
+def test_a_count_with_no_metric_anywhere_is_dropped(nlp):
+    found = figures_of(nlp, "Moreover, Allen found that, among advisors to the DeepSeek team, only four had studied in the US.")
+    assert [figure for figure in found if figure.value == 4.0] == []
+
+
+def test_a_bar_each_member_clears_is_no_total(nlp):
+    assert figures_of(nlp, "In 2024, 156 institutions in China published more than 50 AI papers each.") == [
+        figure for figure in figures_of(nlp, "In 2024, 156 institutions in China published more than 50 AI papers each.")
+        if figure.value == 156.0]
+
+
+def test_an_example_named_after_the_figure_does_not_own_it(nlp):
+    assert figures_of(nlp, "Over thirty companies have signed on to the project, including China Mobile, China Telecom and Huawei.") == []
+
+
+def test_a_chip_counted_by_name_is_labelled_as_chips(nlp):
+    found = figures_of(nlp, "According to SemiAnalysis, DeepSeek has access to an estimated 10,000 H800s.")
+    assert {(figure.subject.label, figure.metric, figure.value) for figure in found} == {("DeepSeek", "H800 chips", 10000.0)}
+
+
+def test_a_scale_letter_and_a_fold_are_read(nlp):
+    found = figures_of(nlp, "Alibaba Cloud built a network interconnecting 15K GPUs. SiliconFlow saw a thirty-fold increase in traffic.")
+    rows = {(figure.metric, figure.value, figure.unit) for figure in found}
+    assert rows == {("GPUs", 15000.0, "GPUs"), ("increase in traffic", 30.0, "times")}
+
+
+def test_a_ratio_is_compared_with_its_own_kind(nlp):
+    figures = figures_of(nlp, "Increasingly frequent (4.03x) cross-sector collaboration among Chinese institutions participating in NeurIPS since 2021 is likely.")
+    assert all(figure.compared_with is None or figure.compared_with.kind == "Country" for figure in figures)

@@ -6,6 +6,7 @@ over documents in any order, in any process, with the same result.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -17,7 +18,8 @@ from .figures import Figure, figures_in, parse_period
 from .reader import Article
 from .reference import ID, SEGMENT, key, lookup, slug
 from .relations import ROW_RULES, RULES
-from .tables import name_hint, parse_cell_value, parse_date, read_table, unit_of
+from .tables import (category_columns, category_metric, name_hint, noted_comparison, parse_cell_value, parse_date, plain_header,
+                     read_table, table_period, unit_of)
 
 __all__ = ["Sentence", "Fact", "Extraction", "extract"]
 
@@ -56,15 +58,25 @@ def extract(article: Article, nlp: Language) -> Extraction:
     """Everything the article states, with where it says it."""
     result = Extraction(article)
     blocks = segment(article.text)
+    for block in blocks:
+        if block.kind == "table":
+            first = len(result.mentions)
+            _read_table(block, nlp, result)
+            _apply_row_rules(result, result.mentions[first:])
     prose = [block for block in blocks if block.kind == "prose"]
-    for block, doc in zip(prose, nlp.pipe(block.text for block in prose)):
+    docs = list(nlp.pipe(block.text for block in prose))
+    names = _names_to_spread(result.mentions, [ent for doc in docs for ent in doc.ents])
+    for block, doc in zip(prose, docs):
         carried = None
         for span in doc.sents:
             if not span.text.strip():
                 continue
             sentence = _sentence(block, span)
             found = []
-            for ent in span.ents:
+            spread = _spread_names(span, names)
+            inside = {i for name in spread for i in range(name.start, name.end)}
+            entities = [ent for ent in span.ents if not inside & set(range(ent.start, ent.end))]
+            for ent in sorted([*entities, *spread], key=lambda ent: ent.start):
                 mention = resolve(ent, offset=block.start)
                 if mention is not None:
                     found.append((mention, ent))
@@ -76,12 +88,41 @@ def extract(article: Article, nlp: Language) -> Extraction:
                 result.figures.append((figure, sentence))
             periods = [parse_period(ent.text) for ent in span.ents if ent.label_ == "DATE" and parse_period(ent.text)]
             carried = periods[-1] if periods else carried
-    for block in blocks:
-        if block.kind == "table":
-            first = len(result.mentions)
-            _read_table(block, nlp, result)
-            _apply_row_rules(result, result.mentions[first:])
     return result
+
+
+_SPREAD_KINDS = {"AIModel", "Chip"}
+
+
+def _names_to_spread(mentions: list[tuple[Mention, Sentence]], entities: list[Span]) -> dict[str, str]:
+    """Model and chip names the article itself establishes (in a table, or where a sentence made
+    the kind plain), which its other sentences may use without the same help: a name like
+    "yi-large-preview" in a price table is the same model in the prose.
+
+    Only names with a version or a shape of their own (a digit, a hyphen, an inner capital)
+    spread; a plain word could mean anything elsewhere.
+    """
+    names = {}
+    found = [(mention.surface, mention.kind) for mention, _ in mentions]
+    found += [(text, ent.label_) for ent in entities if (text := ent.text.strip())]
+    for surface, kind in found:
+        if kind in _SPREAD_KINDS and len(surface) >= 3 and re.search(r"\d|-|[a-z][A-Z]", surface) and "\n" not in surface:
+            names.setdefault(surface, kind)
+    return names
+
+
+def _spread_names(sentence: Span, names: dict[str, str]) -> list[Span]:
+    """Spans of the sentence that carry a name from ``names`` where the reference list and the
+    name rules found nothing (a statistical guess over the same words gives way)."""
+    taken = {i for ent in sentence.ents if ent.label_ in SEGMENT for i in range(ent.start, ent.end)}
+    spans = []
+    for surface, kind in sorted(names.items(), key=lambda item: (-len(item[0]), item[0])):
+        for match in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", sentence.text):
+            span = sentence.doc.char_span(sentence.start_char + match.start(), sentence.start_char + match.end(), label=kind)
+            if span is not None and not taken & set(range(span.start, span.end)):
+                spans.append(span)
+                taken |= set(range(span.start, span.end))
+    return spans
 
 
 def _apply_row_rules(result: Extraction, mentions: list[tuple[Mention, Sentence]]) -> None:
@@ -114,9 +155,6 @@ def _mention_of(text: str, hint: str | None, nlp: Language, start: int, end: int
 
 
 def _read_table(block: Block, nlp: Language, result: Extraction) -> None:
-    # Imported here rather than at the top: the module's import block is edited by extract()'s owner.
-    from .tables import category_columns, category_metric, noted_comparison, plain_header, table_period
-
     header, roles, rows = read_table(block)
     context = f"{block.context} {block.caption}"
     countries = [(index, lookup(header[index])) for index, role in enumerate(roles) if role == "country"]

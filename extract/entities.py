@@ -126,7 +126,8 @@ def _clean_surface(text: str) -> str:
 def _plausible(surface: str, kind: str) -> bool:
     if not surface or surface.lower() in COMMON_WORDS or len(surface) > 80:
         return False
-    if not re.search(r"[A-Z\u4e00-\u9fff]", surface) or re.search(r"[\n\t@#<>{}|=_]", surface):
+    lower_case_model = kind == "AIModel" and re.search(r"[\d-]", surface)  # "yi-large-preview", "o1"
+    if not (re.search(r"[A-Z\u4e00-\u9fff]", surface) or lower_case_model) or re.search(r"[\n\t@#<>{}|=_]", surface):
         return False
     words = surface.split()
     if len(words) > 8 or (kind == "Person" and (len(words) < 2 or re.search(r"\d", surface))):
@@ -194,9 +195,14 @@ def _crosses_a_line_break(span: Span) -> bool:
     return "\n" in span.text.strip()
 
 
+def _is_a_titled_surname(span: Span) -> bool:
+    """An honorific and a surname name a person already met, never an organisation: 'Dr Hook argues that …'."""
+    return bool(re.fullmatch(r"(?:Dr|Mr|Mrs|Ms|Prof|Professor|Sir)\.?\s+[A-Z][\w'’-]+", _clean_surface(span.text)))
+
+
 # Checked on spans of the statistical tagger only: the reference list and the name rules are trusted.
 NOT_NAMES = [_is_quoted_term, _is_plural_acronym, _is_capitalised_word_at_sentence_start, _is_in_a_heading,
-             _is_abstract_phrase, _crosses_a_line_break]
+             _is_abstract_phrase, _crosses_a_line_break, _is_a_titled_surname]
 
 # Statistical labels that a name ending in an organisation's word overrules ("Keen Security Lab" as a title).
 _OVERRULED_BY_ORG_HEAD = {"PERSON", "WORK_OF_ART", "GPE", "LOC", "FAC", "PRODUCT", "NORP", "EVENT", "LAW"}

@@ -166,10 +166,29 @@ def _makers(verb, found: list[Found]) -> list[Mention]:
         if child.lower_ in _PRONOUNS and verb.dep_ in ("ccomp", "xcomp", "conj", "advcl") and verb.head is not verb:
             return _makers(verb.head, found)
         indices = {token.i for token in child.subtree}
-        return [m for m, span in found if m.is_organisation and span.root.i in indices]
+        makers = [(m, span) for m, span in found if m.is_organisation and span.root.i in indices]
+        # a name that only modifies another word comes last: "TikTok owner ByteDance" is ByteDance
+        return [m for m, span in sorted(makers, key=lambda pair: pair[1].root.dep_ in ("compound", "poss", "nmod", "amod"))]
     if verb.dep_ in ("xcomp", "conj") and verb.head is not verb:
         return _makers(verb.head, found)
     return []
+
+
+def _owned_by_another(span: Span, maker: Mention, found: list[Found]) -> bool:
+    """Whether another organisation's possessive comes right before: "OpenAI's o1" is not DeepSeek's."""
+    return any(m.is_organisation and m.iri != maker.iri and 0 <= span.start - other.end <= 3
+               and other.end < len(span.doc) and span.doc[other.end].text in ("'s", "’s") for m, other in found)
+
+
+def _in_a_clause_below(token, verb) -> bool:
+    """Whether a verb stands between the token and the verb it hangs from: in "released R1, a model
+    competing with o1", o1 belongs to "competing", not to "released"."""
+    for ancestor in token.ancestors:
+        if ancestor == verb or ancestor.lower_ in ("as", "including", "like"):
+            return False  # "models trained to …, such as CyberHost": examples of the object still are the object
+        if ancestor.pos_ in ("VERB", "AUX") and ancestor.dep_ in ("acl", "relcl", "advcl", "ccomp", "xcomp"):
+            return True
+    return False
 
 
 def active_agent(sentence: Span, found: list[Found]) -> Iterator[Yield]:
@@ -185,14 +204,40 @@ def active_agent(sentence: Span, found: list[Found]) -> Iterator[Yield]:
         objects = [child for child in token.children if child.dep_ in ("dobj", "attr", "oprd", "npadvmod")]
         object_tokens = {t.i for child in objects for t in child.subtree}
         for thing, span in found:
-            if span.root.i not in object_tokens:
-                continue
+            if span.root.i not in object_tokens or _in_a_clause_below(span.root, token) or (
+                    thing.kind == "AIModel" and _owned_by_another(span, makers[0], found)):
+                continue  # a chip made for "Huawei's Ascend 910B" is still made by the maker; a model is not
             if thing.kind == "AIModel" and lemma in _RELEASE_VERBS:
                 yield thing, "developedBy", makers[0]
             elif thing.kind == "Chip" and lemma in _FABRICATE_VERBS:
                 yield thing, "fabricatedBy", makers[0]
             elif thing.kind == "Chip" and lemma in ("develop", "build", "launch", "unveil", "release", "introduce"):
                 yield thing, "designedBy", makers[0]
+
+
+_AUTHORING = {"propose", "develop", "introduce", "release", "build", "train", "create", "present", "unveil", "design"}
+
+
+def researchers_from(sentence: Span, found: list[Found]) -> Iterator[Yield]:
+    """Example: "Researchers from Xiamen University and Microsoft Research Asia won a prize for proposing a novel language model, RHO-1."."""
+    for token in sentence:
+        if token.lower_ != "from" or token.i == sentence.start or sentence.doc[token.i - 1].lemma_.lower() not in (
+                "researcher", "scientist", "author", "engineer", "team"):
+            continue
+        teams = [m for m in _group_members(sentence, found, token.i + 1) if m.is_organisation]
+        if not teams:
+            continue
+        for verb in sentence.doc[token.i:sentence.end]:
+            # the verb must be the researchers' own: "Researchers from Google said OpenAI released …" is not
+            others = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass") and token.i not in {t.i for t in child.subtree}]
+            if verb.pos_ == "VERB" and verb.lemma_.lower() in _AUTHORING and not others:
+                models = [m for m, span in found if m.kind == "AIModel" and span.start > verb.i
+                          and verb.i in {t.i for t in span.root.ancestors} | {span.root.head.i}]
+                models = models or [m for m, span in found if m.kind == "AIModel" and verb.i < span.start <= verb.i + 8]
+                for model in models[:1]:
+                    for team in teams:
+                        yield model, "developedBy", team
+                break
 
 
 def maker_before_product(sentence: Span, found: list[Found]) -> Iterator[Yield]:
@@ -396,12 +441,26 @@ def owned_by(sentence: Span, found: list[Found]) -> Iterator[Yield]:
 _COLLABORATION = re.compile(r"\bco-?authored\b|\bcollaborat|\bjointly\b|\bpartner(?:ed|ship|s)?\b|\bresearchers from\b|\bjoint (?:paper|study|lab|venture)|\bconsortium\b|\balliance\b|\bworking group\b.*\b(?:comprising|including|with)\b|\bteamed up\b|\bin cooperation with\b", re.I)
 
 
+def _team(sentence: Span, found: list[Found]) -> list[Mention]:
+    """The organisations a sentence names as the team, when it says so: "researchers from A and B",
+    "co-authored by A and B", "a partnership between A and B"; other names in the sentence (the
+    conference, the sponsor) are no part of it."""
+    for token in sentence:
+        if token.lower_ in ("from", "by", "between", "with") and token.i > sentence.start and sentence.doc[token.i - 1].lemma_.lower() in (
+                "researcher", "scientist", "author", "co-authored", "coauthored", "authored", "partnership",
+                "collaboration", "cooperation", "venture", "team"):
+            members = [m for m in _group_members(sentence, found, token.i + 1) if m.is_organisation]
+            if len(members) >= 2:
+                return members
+    return []
+
+
 def co_authored(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "A paper co-authored by researchers from ByteDance and Peking University won an award."."""
+    """Example: "Collaboration among institutions at NeurIPS grows: a paper co-authored by researchers from ByteDance and Peking University won an award."."""
     if not _COLLABORATION.search(sentence.text):
         return
     organisations = []
-    for mention, _ in found:
+    for mention in _team(sentence, found) or [m for m, _ in found]:
         if mention.is_organisation and mention.iri not in {m.iri for m in organisations}:
             organisations.append(mention)
     if len(organisations) > 8:
@@ -599,6 +658,7 @@ RULES: list[Callable[[Span, list[Found]], Iterable[Yield]]] = [
     passive_agent,
     active_agent,
     maker_before_product,
+    researchers_from,
     nationality_modifier,
     nationality_apposition,
     country_in_name,

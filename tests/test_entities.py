@@ -110,6 +110,11 @@ def test_a_model_named_after_model_is_a_model(nlp):
     assert found.get("RHO-1") == "AIModel"
 
 
+def test_a_lower_case_model_name_with_a_version_is_kept(nlp):
+    found = surfaces(nlp, "Chinese models gained ground, with the yi-large-preview model achieving a similar Elo score in May 2024.")
+    assert found.get("yi-large-preview") == "AIModel"
+
+
 def test_what_a_dataset_trains_is_a_model(nlp):
     found = surfaces(nlp, "The dataset was subsequently used to train Chinese-Tiny-LLM, marking a shift.")
     assert found.get("Chinese-Tiny-LLM") == "AIModel"
@@ -151,6 +156,7 @@ def test_no_sentence_starts_inside_a_name(nlp):
     ("AI Race Intensifies\nThe race goes on.", "AI Race Intensifies"),
     ("Data Acquisition and Model Training\nFirms buy data from many sources.", "Model Training Firms"),
     ("Firms must meet the Image Security rules set by regulators.", "Image Security"),
+    ("Dr Hook argues that AI has become a key tool of geopolitics.", "Hook"),
 ])
 def test_junk_is_no_entity(nlp, text, junk):
     found = surfaces(nlp, text)

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from airace.extract.entities import resolve
-from airace.extract.relations import RULES, nationality_modifier, possessive_product, uses_chip
+from airace.extract.relations import RULES, active_agent, co_authored, nationality_modifier, possessive_product, researchers_from, uses_chip
 
 # rule name -> facts its example sentence must yield, as (subject, predicate, object) surface names
 EXPECTED = {
@@ -17,6 +17,7 @@ EXPECTED = {
                       ("Baichuan AI", "foundedBy", "Tsinghua University"), ("Zhipu AI", "foundedBy", "Tsinghua University"),
                       ("Colossus", "operatedBy", "xAI")},
     "active_agent": {("R1", "developedBy", "DeepSeek"), ("Ascend 910B", "fabricatedBy", "Semiconductor Manufacturing International Corporation"), ("Llama 3", "developedBy", "Meta")},
+    "researchers_from": {("RHO-1", "developedBy", "Xiamen University"), ("RHO-1", "developedBy", "Microsoft Research Asia")},
     "maker_before_product": {("Yi", "developedBy", "01.AI"), ("H100", "designedBy", "Nvidia")},
     "nationality_modifier": {("DeepSeek", "country", "China"), ("Moonshot AI", "country", "China"),
                              ("Microsoft", "country", "United States"), ("Nvidia", "country", "United States")},
@@ -81,3 +82,22 @@ def test_the_owner_of_a_technology_is_not_its_user(nlp):
 def test_an_edition_of_a_work_is_no_unit_of_its_owner(nlp):
     facts = facts_of(possessive_product, nlp, "Stanford University's Emerging Technology Review 2025 notes a shift.")
     assert not any(predicate == "parentOrganisation" for _, predicate, _ in facts)
+
+
+def test_researchers_are_not_credited_with_what_others_did(nlp):
+    assert not facts_of(researchers_from, nlp, "Researchers from Google said OpenAI released GPT-5.")
+
+
+def test_the_maker_is_the_head_of_the_subject(nlp):
+    facts = facts_of(active_agent, nlp, "TikTok owner ByteDance has published several AI models, such as OmniHuman-1 and CyberHost.")
+    assert ("CyberHost", "developedBy", "ByteDance") in facts and ("CyberHost", "developedBy", "TikTok") not in facts
+
+
+def test_a_named_team_leaves_out_the_venue(nlp):
+    facts = facts_of(co_authored, nlp, example_of(co_authored))
+    assert not any("NeurIPS" in (subject, other) for subject, _, other in facts), facts
+
+
+def test_a_rival_named_in_the_object_is_not_the_makers(nlp):
+    facts = facts_of(active_agent, nlp, "DeepSeek released R1, an open-source reasoning model competing with OpenAI’s o1 model.")
+    assert ("R1", "developedBy", "DeepSeek") in facts and ("o1", "developedBy", "DeepSeek") not in facts

@@ -315,7 +315,7 @@ def render_markdown(data: dict[str, Any]) -> str:
         f"- {summary['organisations']} organisations and {summary['ties']} ties "
         f"({summary['relation_ties']} stated relations, {summary['co_mention_ties']} co-mentions only) "
         f"from {summary['documents']} documents.",
-        f"- Most central by weighted PageRank: " + ", then ".join(named(row) for row in top[:3]) + ".",
+        "- Most central by weighted PageRank: " + ", then ".join(named(row) for row in top[:3]) + ".",
         f"- {len(data['communities'])} communities (Louvain, seed {summary['louvain_seed']}); "
         f"the largest has {data['communities'][0]['size']} organisations.",
         f"- {len(data['components'])} connected components; the largest holds {largest['size']} of "

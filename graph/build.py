@@ -81,8 +81,10 @@ def resolve_labels(store: LocalStore | RemoteStore) -> int:
 
     A name no other entity goes by comes first (three data centres in Ulanqab are
     "Alibaba Cloud Ulanqab", "Huawei Cloud Ulanqab"... not three "Ulanqab"s); then
-    the name most documents use; ties go to the shorter, then the first in
-    alphabetical order, so the choice never depends on the order of building.
+    the fullest name, one that holds the entity's other names ("Tencent Cloud
+    Chongqing" over "Chongqing", "Jeffrey Ding" over "Ding"); then the name most
+    documents use; ties go to the shorter, then the first in alphabetical order,
+    so the choice never depends on the order of building.
     The labels live in their own graph, rewritten on every build.
     """
     store.replace_graph(RESOLUTION_GRAPH, [])
@@ -90,9 +92,13 @@ def resolve_labels(store: LocalStore | RemoteStore) -> int:
     bearers: dict[str, set] = {}
     for entity, name, _ in rows:
         bearers.setdefault(str(name).lower(), set()).add(entity)
+    names: dict[URIRef, set[str]] = {}
+    for entity, name, _ in rows:
+        names.setdefault(entity, set()).add(str(name))
     best: dict[URIRef, tuple] = {}
     for entity, name, documents in rows:
-        rank = (len(bearers[str(name).lower()]) > 1, -int(documents), len(str(name)), str(name))
+        held = sum(1 for other in names[entity] if other != str(name) and other.lower() in str(name).lower())
+        rank = (len(bearers[str(name).lower()]) > 1, -held, -int(documents), len(str(name)), str(name))
         if entity not in best or rank < best[entity]:
             best[entity] = rank
     labels = [(entity, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal(rank[-1])) for entity, rank in best.items()]

@@ -169,10 +169,11 @@ TABLE_ARTICLE = (
     "Company\tLocation\tServers\n"
     "Alibaba Cloud\tUlanqab (2020)\t300,000\n"
     "Huawei Cloud\tUlanqab\t100,000\n"
+    "Tencent Cloud\tChongqing\t200,000\n"
 )
 
 
-def test_a_name_shared_by_two_entities_is_not_the_label_of_either(tmp_path):
+def test_a_label_is_the_fullest_name_no_other_entity_goes_by(tmp_path):
     path = tmp_path / "centres.md"
     path.write_text(TABLE_ARTICLE, encoding="utf-8")
     store = open_store(tmp_path / "s")
@@ -180,4 +181,4 @@ def test_a_name_shared_by_two_entities_is_not_the_label_of_either(tmp_path):
     labels = {str(row[0]) for row in store.select(
         "PREFIX race: <https://w3id.org/airace/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
         "SELECT ?label WHERE { ?centre a race:DataCentre ; rdfs:label ?label }").rows}
-    assert labels == {"Alibaba Cloud Ulanqab", "Huawei Cloud Ulanqab"}
+    assert labels == {"Alibaba Cloud Ulanqab", "Huawei Cloud Ulanqab", "Tencent Cloud Chongqing"}

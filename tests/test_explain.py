@@ -149,7 +149,7 @@ def test_every_entity_that_goes_by_the_name_is_explained(tmp_path, capsys):
     assert f"\nDeepSeek  (Company)  {ID}org/deepseek\n  also called: DS, Deep Seek\n" in out
     assert f"\nDeepSeek-R1  (AIModel)  {ID}model/deepseek-r1\n  also called: DS\n" in out
     # R1's own statements appear under R1 only: its price is not about DeepSeek the company
-    r1 = out.index(f"\nDeepSeek-R1  (AIModel)")
+    r1 = out.index("\nDeepSeek-R1  (AIModel)")
     assert "input token price = 0.55 USD per million tokens" in out[r1:]
     assert "input token price" not in out[:r1]
 

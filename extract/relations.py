@@ -137,7 +137,11 @@ def passive_agent(sentence: Span, found: list[Found]) -> Iterator[Yield]:
             elif models and agent.is_organisation:
                 yield models[-1], "developedBy", agent
         elif predicate == "developedBy" and agent.is_organisation:
-            models = [m for m in before if m.kind == "AIModel"]
+            # the participle must describe the model ("R1, developed by DeepSeek") or have it as subject,
+            # not describe something else the sentence names after it ("techniques like GQA, first developed by …")
+            models = [m for m, span in found if m.kind == "AIModel" and span.end <= verb.i
+                      and (verb.head.i in range(span.start, span.end) or span.root.i in {t.i for c in verb.children
+                           if c.dep_ == "nsubjpass" for t in c.subtree})]
             if models:
                 yield models[-1], "developedBy", agent
         elif predicate in ("parentOrganisation", "foundedBy") and not _named_after(sentence, found, token.i):

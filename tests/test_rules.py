@@ -7,7 +7,7 @@ import re
 import pytest
 
 from airace.extract.entities import resolve
-from airace.extract.relations import RULES, active_agent, co_authored, nationality_modifier, possessive_product, researchers_from, uses_chip
+from airace.extract.relations import RULES, active_agent, co_authored, nationality_modifier, passive_agent, possessive_product, researchers_from, uses_chip
 
 # rule name -> facts its example sentence must yield, as (subject, predicate, object) surface names
 EXPECTED = {
@@ -101,3 +101,8 @@ def test_a_named_team_leaves_out_the_venue(nlp):
 def test_a_rival_named_in_the_object_is_not_the_makers(nlp):
     facts = facts_of(active_agent, nlp, "DeepSeek released R1, an open-source reasoning model competing with OpenAI’s o1 model.")
     assert ("R1", "developedBy", "DeepSeek") in facts and ("o1", "developedBy", "DeepSeek") not in facts
+
+
+def test_a_technique_developed_by_others_is_no_model_of_theirs(nlp):
+    facts = facts_of(passive_agent, nlp, "Alibaba Cloud's latest Qwen 2.5 model series implemented techniques like grouped-query attention, first developed by Google Research in 2023.")
+    assert not any(predicate == "developedBy" for _, predicate, _ in facts), facts

@@ -200,9 +200,20 @@ def _is_a_titled_surname(span: Span) -> bool:
     return bool(re.fullmatch(r"(?:Dr|Mr|Mrs|Ms|Prof|Professor|Sir)\.?\s+[A-Z][\w'’-]+", _clean_surface(span.text)))
 
 
+# Words that end the name of a product or a service, never a person's name.
+_PRODUCT_HEADS = {"cloud", "studio", "platform", "service", "services", "engine", "suite", "foundry", "hub",
+                  "performance", "degrees", "appendix", "bedrock", "assistant", "app", "api"}
+
+
+def _is_a_product_taken_for_a_person(span: Span) -> bool:
+    """A 'person' whose last word is a product's is a product: 'Recorded Future's Intelligence Cloud collects …'."""
+    surface = _clean_surface(span.text)
+    return span.label_ == "PERSON" and bool(surface) and surface.split()[-1].lower() in _PRODUCT_HEADS
+
+
 # Checked on spans of the statistical tagger only: the reference list and the name rules are trusted.
 NOT_NAMES = [_is_quoted_term, _is_plural_acronym, _is_capitalised_word_at_sentence_start, _is_in_a_heading,
-             _is_abstract_phrase, _crosses_a_line_break, _is_a_titled_surname]
+             _is_abstract_phrase, _crosses_a_line_break, _is_a_titled_surname, _is_a_product_taken_for_a_person]
 
 # Statistical labels that a name ending in an organisation's word overrules ("Keen Security Lab" as a title).
 _OVERRULED_BY_ORG_HEAD = {"PERSON", "WORK_OF_ART", "GPE", "LOC", "FAC", "PRODUCT", "NORP", "EVENT", "LAW"}

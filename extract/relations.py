@@ -494,7 +494,7 @@ _TITLES = r"(?:co-?founder|founder|ceo|chief executive(?: officer)?|chairman|cha
 
 
 def title_affiliation(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Databricks co-founder Andy Konwinski and Sam Altman, CEO of OpenAI, spoke."."""
+    """Example: "Databricks co-founder Andy Konwinski, Sam Altman, CEO of OpenAI, and Ryan M. Allen of Soka University of America spoke."."""
     text = sentence.text
     for person, person_span in found:
         if person.kind != "Person":
@@ -508,7 +508,8 @@ def title_affiliation(sentence: Span, found: list[Found]) -> Iterator[Yield]:
                     yield person, "affiliatedWith", organisation
             elif person_span.end_char <= organisation_span.start_char:
                 between = text[person_span.end_char - sentence.start_char:organisation_span.start_char - sentence.start_char]
-                if re.fullmatch(rf"\s*,\s*(?:the\s+)?(?:[\w-]+\s+)?{_TITLES}(?:\s+\w+){{0,3}}\s+(?:of|at)\s+(?:the\s+)?", between, re.I):
+                if re.fullmatch(rf"\s*,\s*(?:the\s+)?(?:[\w-]+\s+)?{_TITLES}(?:\s+\w+){{0,3}}\s+(?:of|at)\s+(?:the\s+)?", between, re.I) \
+                        or re.fullmatch(r"\s+(?:of|at)\s+(?:the\s+)?", between):  # "Ryan M. Allen of Soka University"
                     yield person, "affiliatedWith", organisation
 
 
@@ -702,5 +703,15 @@ def row_place(cells: list[str], mentions: list[Mention]) -> Iterator[Yield]:
             yield mention, "country", _country_mention(country, mention.start, mention.end)
 
 
+def row_parent(cells: list[str], mentions: list[Mention]) -> Iterator[Yield]:
+    """Example: "Government (SOE)\tIntelligent Science and Technology Academy of China Aerospace Science and Industry Corporation\t9 (N/A)"
+    (the academy belongs to the corporation its name ends with)."""
+    for mention in mentions:
+        if mention.is_organisation:
+            for parent in _parents_in_name(mention.label or mention.surface, []):
+                if parent.iri != mention.iri:
+                    yield mention, "parentOrganisation", parent
+
+
 # Rules over one table row: its cells' texts and the entities the row names.
-ROW_RULES: list[Callable[[list[str], list[Mention]], Iterable[Yield]]] = [row_place]
+ROW_RULES: list[Callable[[list[str], list[Mention]], Iterable[Yield]]] = [row_place, row_parent]

@@ -157,6 +157,7 @@ def test_no_sentence_starts_inside_a_name(nlp):
     ("Data Acquisition and Model Training\nFirms buy data from many sources.", "Model Training Firms"),
     ("Firms must meet the Image Security rules set by regulators.", "Image Security"),
     ("Dr Hook argues that AI has become a key tool of geopolitics.", "Hook"),
+    ("Alibaba Cloud's Model Studio also provides similar services.", "Model Studio"),
 ])
 def test_junk_is_no_entity(nlp, text, junk):
     found = surfaces(nlp, text)

@@ -6,8 +6,10 @@ import re
 
 import pytest
 
+from airace.extract.document import extract
 from airace.extract.entities import resolve
-from airace.extract.relations import RULES, active_agent, co_authored, nationality_modifier, passive_agent, possessive_product, researchers_from, uses_chip
+from airace.extract.reader import read_article
+from airace.extract.relations import ROW_RULES, RULES, active_agent, co_authored, nationality_modifier, passive_agent, possessive_product, researchers_from, uses_chip
 
 # rule name -> facts its example sentence must yield, as (subject, predicate, object) surface names
 EXPECTED = {
@@ -30,7 +32,8 @@ EXPECTED = {
                  ("Tencent Cloud", "parentOrganisation", "Tencent")},
     "co_authored": {("ByteDance", "collaboratesWith", "Peking University")},
     "group_led_by": {("SHLAB", "collaboratesWith", "Baidu"), ("SHLAB", "collaboratesWith", "Alibaba")},
-    "title_affiliation": {("Andy Konwinski", "affiliatedWith", "Databricks"), ("Sam Altman", "affiliatedWith", "OpenAI")},
+    "title_affiliation": {("Andy Konwinski", "affiliatedWith", "Databricks"), ("Sam Altman", "affiliatedWith", "OpenAI"),
+                          ("Ryan M. Allen", "affiliatedWith", "Soka University of America")},
     "uses_chip": {("DeepSeek", "usesChip", "H800"), ("SiliconFlow", "usesChip", "Ascend 910B")},
     "competing_models": {("Qwen 2.5", "competesWith", "Claude 3.5 Sonnet"), ("Qwen 2.5", "competesWith", "GPT-4o")},
     "open_weights": {("DeepSeek R1", "openWeights", True), ("Llama 3", "openWeights", True), ("DeepSeek-V3", "openWeights", True)},
@@ -106,3 +109,28 @@ def test_a_rival_named_in_the_object_is_not_the_makers(nlp):
 def test_a_technique_developed_by_others_is_no_model_of_theirs(nlp):
     facts = facts_of(passive_agent, nlp, "Alibaba Cloud's latest Qwen 2.5 model series implemented techniques like grouped-query attention, first developed by Google Research in 2023.")
     assert not any(predicate == "developedBy" for _, predicate, _ in facts), facts
+
+
+# table-row rule name -> (the header its example row sits under, facts the row must yield)
+ROW_EXPECTED = {
+    "row_place": ("Company\tLocation\tHub\tServers", {("Tencent Cloud Qingpu", "country", "China")}),
+    "row_parent": ("Sector\tEntity\tNo. of Papers", {
+        ("Intelligent Science and Technology Academy of China Aerospace Science and Industry Corporation",
+         "parentOrganisation", "China Aerospace Science and Industry Corporation")}),
+}
+
+
+def test_every_row_rule_has_an_expectation():
+    assert {rule.__name__ for rule in ROW_RULES} == set(ROW_EXPECTED)
+
+
+@pytest.mark.parametrize("rule", ROW_RULES, ids=lambda rule: rule.__name__)
+def test_row_rule_example_yields_its_facts(rule, nlp, tmp_path):
+    header, expected = ROW_EXPECTED[rule.__name__]
+    row = example_of(rule).replace("\\t", "\t")
+    path = tmp_path / "table.md"
+    path.write_text(f"---\ntitle: A table\n---\nA table of Chinese organisations.\n\n{header}\n{row}\n", encoding="utf-8")
+    facts = {(fact.subject.label or fact.subject.surface, fact.predicate,
+              (fact.object.label or fact.object.surface) if hasattr(fact.object, "surface") else fact.object)
+             for fact in extract(read_article(path), nlp).facts if fact.rule == rule.__name__}
+    assert expected <= facts, facts

@@ -5,7 +5,9 @@ Each rule takes the sentence (a spaCy ``Span``) and the entities found in it
 yields ``(subject, predicate, object)`` where subject is a Mention and object a
 Mention or a plain Python value (for attributes). Its docstring names a
 sentence it handles; ``tests/test_rules.py`` runs every such sentence through
-the real pipeline and checks what the rule must yield. ``RULES`` lists them all.
+the real pipeline and checks what the rule must yield. ``RULES`` lists them all,
+with the country rules of :mod:`~airace.extract.countries`; ``ROW_RULES`` lists the rules
+over one table row.
 """
 
 from __future__ import annotations
@@ -16,42 +18,15 @@ from typing import Callable, Iterable, Iterator
 
 from spacy.tokens import Span
 
-from .entities import Mention, country_of_adjective, kind_by_shape
+from .countries import COUNTRY_ABLE, country_in_name, nationality_apposition, nationality_modifier, row_place
+from .entities import Mention, kind_by_shape
 from .figures import parse_period
-from .places import countries_named_in, country_of_place
+from .groups import Found, Yield, group_members, with_conjuncts
 from .reference import ID, ORGANISATION_CLASSES, SEGMENT, key, lookup, slug
 
-__all__ = ["RULES", "Found", "Yield"]
-
-Found = tuple[Mention, Span]
-Yield = tuple[Mention, str, object]
-
-COUNTRY_ABLE = {"Organisation", "Company", "University", "ResearchInstitute", "GovernmentBody", "Person", "DataCentre"}
-
-
-def _is_org(mention: Mention) -> bool:
-    return mention.is_organisation
-
-
-def _between(sentence: Span, left: Span, right: Span) -> Span:
-    return sentence.doc[left.end:right.start]
-
+__all__ = ["RULES", "ROW_RULES", "Found", "Yield"]
 
 _QUOTES = {"“", "”", '"', "‘", "'"}
-
-
-def _with_conjuncts(found: list[Found], first: Found) -> list[Mention]:
-    """A mention and the mentions of its kind joined to it: "Ascend 910B and 910C" gives both."""
-    members, (mention, span) = [first[0]], first
-    for other, other_span in found:
-        if other_span.start < span.end:
-            continue
-        joint = span.doc[span.end:other_span.start]
-        if other.kind != mention.kind or not all(token.lower_ in ("and", ",", "or") for token in joint):
-            break
-        members.append(other)
-        span = other_span
-    return members
 
 
 def _thing_relation(owner: Mention, thing: Mention) -> str | None:
@@ -85,7 +60,7 @@ def possessive_product(sentence: Span, found: list[Found]) -> Iterator[Yield]:
         predicate = _thing_relation(owner, thing)
         if predicate is None:
             continue
-        for member in _with_conjuncts(found, (thing, span)):
+        for member in with_conjuncts(found, (thing, span)):
             yield member, predicate, owner
 
 
@@ -228,7 +203,7 @@ def researchers_from(sentence: Span, found: list[Found]) -> Iterator[Yield]:
         if token.lower_ != "from" or token.i == sentence.start or sentence.doc[token.i - 1].lemma_.lower() not in (
                 "researcher", "scientist", "author", "engineer", "team"):
             continue
-        teams = [m for m in _group_members(sentence, found, token.i + 1) if m.is_organisation]
+        teams = [m for m in group_members(sentence, found, token.i + 1) if m.is_organisation]
         if not teams:
             continue
         for verb in sentence.doc[token.i:sentence.end]:
@@ -252,131 +227,6 @@ def maker_before_product(sentence: Span, found: list[Found]) -> Iterator[Yield]:
                 yield thing, "developedBy", maker
             elif thing.kind == "Chip":
                 yield thing, "designedBy", maker
-
-
-# Words that introduce or join the members of a group: "Chinese startups like A, B and C".
-_MARKERS = {"like", "such", "as", "including", "include", "includes", "included", "notably", "particularly",
-            "especially", "namely", "e.g.", "—", "–", ":", "(", ")", "-", "'s", "’s", "'", "“", "”", '"'}
-_NARROWING = {"particularly", "especially", "notably", "mainly", "mostly", "chiefly", "including"}
-_JOINERS = {",", "and", "or", "&", "(", ")", "“", "”", '"', "as", "well"}
-_CJK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff（）()]+$")
-
-
-def _country_mention(name: str, at: int, end: int) -> Mention:
-    reference = lookup(name)
-    return Mention(f"{ID}country/{reference.slug}", "Country", reference.name, reference.name, at, end)
-
-
-def _country_anchors(sentence: Span, found: list[Found]) -> Iterator[tuple[int, Mention]]:
-    """Where a country is named as a modifier, and the token after it: "Chinese" in "Chinese
-    startups", "US" in "US AI providers", "China" in "China's new AI tigers"."""
-    inside = {i for _, span in found for i in range(span.start, span.end)}
-    for token in sentence:
-        country = country_of_adjective(token.text)
-        if country is not None and token.i not in inside and token.dep_ != "poss":
-            yield token.i + 1, _country_mention(country, token.idx, token.idx + len(token))
-    for mention, span in found:
-        if mention.kind == "Country" and lookup(mention.label or mention.surface) is not None:
-            yield span.end, _country_mention(mention.label or mention.surface, mention.start, mention.end)
-
-
-def _skip_aside(sentence: Span, index: int) -> int:
-    """Past an aside between dashes, when a list marker follows it: "companies — most often
-    private — include A and B" reads as "companies include A and B"."""
-    for close in range(index + 1, min(sentence.end, index + 25)):
-        if sentence.doc[close].text in ("—", "–"):
-            after = sentence.doc[close + 1] if close + 1 < sentence.end else None
-            if after is not None and after.lower_ in _MARKERS and after.text not in ("—", "–"):
-                return close + 1
-            return index + 1
-    return index + 1
-
-
-def _subject_holds(verb, index: int) -> bool:
-    """Whether the token at ``index`` is part of the verb's subject."""
-    return any(child.dep_ in ("nsubj", "nsubjpass") and index in {t.i for t in child.subtree} for child in verb.children)
-
-
-def _group_members(sentence: Span, found: list[Found], index: int) -> Iterator[Mention]:
-    """The entities that follow a group's description and the enumeration joined to them.
-
-    Before the first entity only the words of a noun phrase and list markers may come
-    (a verb, a preposition or a comma ends the search); after it, only list joiners.
-    """
-    starts = {span.start: (m, span) for m, span in found}
-    origin, seen_entity, words = index, False, 0
-    while index < sentence.end and (seen_entity or words <= 12):
-        words += 1
-        if index in starts:
-            mention, span = starts[index]
-            if mention.kind == "Country" and not seen_entity:
-                return  # "US-China ...": another country takes over
-            yield mention
-            seen_entity, index = True, span.end
-            continue
-        word = sentence.doc[index]
-        if word.is_space:  # what is left of a masked link
-            index += 1
-            continue
-        if seen_entity:
-            if word.lower_ not in _JOINERS and not _CJK.match(word.text):
-                return
-        elif word.text in ("—", "–") and index > origin:
-            index = _skip_aside(sentence, index)
-            continue
-        elif word.lower_ in ("include", "includes", "included") and (word.dep_ == "relcl" or not _subject_holds(word, origin - 1)):
-            return  # "companies (which officials allege includes X)": the group before is not what includes X
-        elif word.text == "," and index + 1 < sentence.end and sentence.doc[index + 1].lower_ in _NARROWING:
-            index += 2  # "the US, particularly the AI lab Anthropic": the same group, narrowed
-            if index < sentence.end and sentence.doc[index].lower_ in ("from", "in", "as"):
-                index += 1
-            continue
-        elif not (word.pos_ in ("ADJ", "NOUN", "PROPN", "NUM") or word.lower_ in _MARKERS or word.lower_ in ("the", "a", "an")
-                  or _title_of(sentence, word)):
-            return
-        index += 1
-
-
-def _title_of(sentence: Span, word) -> bool:
-    """The "of" of a title: "US Secretary of Commerce Gina Raimondo"."""
-    return word.lower_ == "of" and sentence.start < word.i < sentence.end - 1 \
-        and word.nbor(-1).pos_ == "PROPN" and word.nbor(1).pos_ == "PROPN"
-
-
-def nationality_modifier(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Chinese startups like DeepSeek and Moonshot AI publish open models, as do US AI providers Microsoft and Nvidia."."""
-    for index, country in _country_anchors(sentence, found):
-        for mention in _group_members(sentence, found, index):
-            if mention.kind in COUNTRY_ABLE:
-                yield mention, "country", country
-
-
-def nationality_apposition(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Manycore Tech (群核科技) — a Chinese start-up focused on spatial models — is hiring."."""
-    for mention, span in found:
-        if mention.kind not in COUNTRY_ABLE:
-            continue
-        index = span.end
-        while index < sentence.end and _CJK.match(sentence.doc[index].text):
-            index += 1
-        window = sentence.doc[index:min(sentence.end, index + 3)]
-        if len(window) == 3 and window[0].text in (",", "—", "–", "(") and window[1].lower_ in ("a", "an", "the"):
-            country = country_of_adjective(window[2].text)
-            # the described noun must stand in apposition to the name, not start the main clause
-            described = window[1].head
-            if country is not None and described.dep_ == "appos" and span.start <= described.head.i < span.end:
-                yield mention, "country", _country_mention(country, window[2].idx, window[2].idx + len(window[2]))
-
-
-def country_in_name(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Shanghai Jiao Tong University and the Bank of China signed an agreement."."""
-    for mention, _ in found:
-        if mention.is_organisation or mention.kind == "DataCentre":
-            for country in sorted(countries_named_in(mention.label or mention.surface)):
-                yield mention, "country", _country_mention(country, mention.start, mention.end)
-
-
-_UNIT_WORDS = re.compile(r"^(?P<parent>.+?)\s+(?:Cloud|AI Lab|AI|Research(?: Asia| Institute)?|Labs?|Semiconductor|Capital|Ventures|Group)$")
 
 
 _STRONG_SUFFIX = re.compile(r"\b(?:Corporation|Corp|Company|Group|Inc|Ltd|University|Academy of Sciences|Academy|Holdings)\.?$")
@@ -453,7 +303,7 @@ def _team(sentence: Span, found: list[Found]) -> list[Mention]:
         if token.lower_ in ("from", "by", "between", "with") and token.i > sentence.start and sentence.doc[token.i - 1].lemma_.lower() in (
                 "researcher", "scientist", "author", "co-authored", "coauthored", "authored", "partnership",
                 "collaboration", "cooperation", "venture", "team"):
-            members = [m for m in _group_members(sentence, found, token.i + 1) if m.is_organisation]
+            members = [m for m in group_members(sentence, found, token.i + 1) if m.is_organisation]
             if len(members) >= 2:
                 return members
     return []
@@ -484,7 +334,7 @@ def group_led_by(sentence: Span, found: list[Found]) -> Iterator[Yield]:
         leader, span = leaders[0]
         for marker in sentence.doc[span.end:min(sentence.end, span.end + 4)]:
             if marker.lower_ in ("comprising", "including", "with", "joined", "bringing"):
-                for member in _group_members(sentence, found, marker.i + 1):
+                for member in group_members(sentence, found, marker.i + 1):
                     if member.is_organisation and member.iri != leader.iri:
                         yield leader, "collaboratesWith", member
                 break
@@ -573,7 +423,7 @@ def open_weights(sentence: Span, found: list[Found]) -> Iterator[Yield]:
         if re.fullmatch(r"open[- ]?(?:source[d]?|weights?)", token.text, re.I) or (
                 token.lower_ == "open" and token.i + 2 < sentence.end and sentence.doc[token.i + 1].text == "-"
                 and sentence.doc[token.i + 2].lower_ in ("source", "weights", "weight", "sourced")):
-            for mention in _group_members(sentence, found, token.i + 1):
+            for mention in group_members(sentence, found, token.i + 1):
                 if mention.kind == "AIModel":
                     yield mention, "openWeights", True
     for model, span in found:
@@ -610,7 +460,7 @@ def process_node(sentence: Span, found: list[Found]) -> Iterator[Yield]:
         at = sentence.start_char + match.start()
         nearest = min(chips, key=lambda pair: abs(pair[1].start_char - at))
         if abs(nearest[1].start_char - at) <= 60 and not re.search(r"sub-?\s*$", sentence.text[:match.start()]):
-            for chip in _with_conjuncts(found, nearest):
+            for chip in with_conjuncts(found, nearest):
                 yield chip, "processNodeNm", float(match.group(1))
 
 
@@ -680,27 +530,6 @@ RULES: list[Callable[[Span, list[Found]], Iterable[Yield]]] = [
     export_restricted,
     process_node,
 ]
-
-
-
-def row_place(cells: list[str], mentions: list[Mention]) -> Iterator[Yield]:
-    """Example: "Tencent Cloud\tQingpu (2023)\tYangtze River Delta Hub\t800,000" (the Qingpu data centre is in China).
-
-    A table row about a data centre or an organisation places it by a name that holds a
-    place, or by a cell that names one (a city, a province, a hub named after them).
-    """
-    places = set()
-    for cell in cells:
-        text = re.sub(r"\([^)]*\)", "", cell).strip()
-        places |= countries_named_in(text) or ({country_of_place(text)} - {None})
-    for mention in mentions:
-        if not (mention.is_organisation or mention.kind == "DataCentre"):
-            continue
-        named = countries_named_in(mention.label or mention.surface)
-        if not named and mention.kind == "DataCentre" and len(places) == 1:
-            named = places
-        for country in sorted(named):
-            yield mention, "country", _country_mention(country, mention.start, mention.end)
 
 
 def row_parent(cells: list[str], mentions: list[Mention]) -> Iterator[Yield]:

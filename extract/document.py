@@ -212,9 +212,11 @@ def _read_table(block: Block, nlp: Language, result: Extraction) -> None:
                 country_mention = Mention(f"{ID}country/{country.slug}", "Country", country.name, cell.column, cell.cell.start, cell.cell.end)
                 unit = unit_of(cell.column, text, context)
                 metric = category_metric(header, categories, category) or f"top {_metric_name(context)} ({country.name})"
-                result.figures.append((Figure(country_mention, metric, value, unit, period, None, text, "table_country_column"), sentence))
+                model = _mention_of(inner[0], "AIModel", nlp, cell.cell.start, cell.cell.end) if inner else None
+                if model is not None and model.kind != "AIModel":
+                    model = None
+                result.figures.append((Figure(country_mention, metric, value, unit, period, None, text, "table_country_column", model), sentence))
                 if inner:
-                    model = _mention_of(inner[0], "AIModel", nlp, cell.cell.start, cell.cell.end)
                     maker = _mention_of(inner[1], "Company", nlp, cell.cell.start, cell.cell.end) if len(inner) > 1 else None
                     if model is not None:
                         result.mentions.append((model, sentence))

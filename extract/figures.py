@@ -35,6 +35,7 @@ class Figure:
     compared_with: Mention | None
     quote: str
     rule: str
+    model: Mention | None = None  # the model behind a country's score ("1289 (gpt-4o, OpenAI)")
 
 
 def figures_in(sentence: Span, found: list[tuple[Mention, Span]], *, carried_period: str | None) -> Iterator[Figure]:

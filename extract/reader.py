@@ -42,11 +42,27 @@ class Article:
         return self.metadata.get("title") or _first_line(self.text) or self.name
 
 
+# A byline, a list item, a quote or table line, or a date standing alone.
+_NOT_A_HEADLINE = re.compile(r"(?:By|From)\s|[-*•#>|]|\w+\.? \d{1,2}, \d{4}$")
+
+
 def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()[:200]
-    return ""
+    """The article's headline: the first of its opening lines that reads like one.
+
+    A web page saved as text opens with section labels, banners, a byline and a date
+    before the headline; those are skipped. When no line looks like a headline, the
+    first line of three words or more stands in.
+
+    >>> _first_line("\\n THREAT\\nANALYSIS\\nBy Insikt Group\\nMay 8, 2025\\nMeasuring the US-China AI Gap\\nText.")
+    'Measuring the US-China AI Gap'
+    >>> _first_line("AI Research\\nChina surpasses the west in AI research—but how?\\n- China leads.")
+    'China surpasses the west in AI research—but how?'
+    """
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:25]
+    for line in lines:
+        if 3 <= len(line.split()) <= 20 and not line.isupper() and not _NOT_A_HEADLINE.match(line):
+            return line[:200]
+    return next((line[:200] for line in lines if len(line.split()) >= 3), lines[0][:200] if lines else "")
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.DOTALL)

@@ -118,6 +118,9 @@ def _figure(document: URIRef, figure: Figure, sentence: Sentence) -> Iterator[Tr
     if figure.compared_with is not None:
         yield node, RACE.comparedWith, URIRef(figure.compared_with.iri)
         yield from _entity(figure.compared_with)
+    if figure.model is not None:
+        yield node, RACE.model, URIRef(figure.model.iri)
+        yield from _entity(figure.model)
     yield node, RACE.quote, Literal(figure.quote)
     yield node, RACE.sentence, _sentence_iri(document, sentence)
     yield node, RACE.rule, Literal(figure.rule)

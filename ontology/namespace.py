@@ -69,6 +69,7 @@ class RACE(rdflib_namespace.DefinedNamespace):
     unit: URIRef  # Measurement's unit in plain English (xsd:string)
     period: URIRef  # when a Measurement holds (xsd:gYear, xsd:gYearMonth or xsd:date)
     comparedWith: URIRef  # Measurement -> the second subject of a comparison
+    model: URIRef  # Measurement -> the AIModel behind a country's or an organisation's figure (extension)
 
     # Provenance (project extensions)
     text: URIRef  # Sentence's text (xsd:string)

@@ -182,3 +182,22 @@ def test_a_label_is_the_fullest_name_no_other_entity_goes_by(tmp_path):
         "PREFIX race: <https://w3id.org/airace/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
         "SELECT ?label WHERE { ?centre a race:DataCentre ; rdfs:label ?label }").rows}
     assert labels == {"Alibaba Cloud Ulanqab", "Huawei Cloud Ulanqab", "Tencent Cloud Chongqing"}
+
+
+ELO_ARTICLE = (
+    "---\ntitle: Elo\n---\n"
+    "Top Chatbot Arena Elo scores of US and Chinese models by month.\n\n"
+    "Month\tUS\tChina\tGap\n"
+    "2024-05\t1289 (gpt-4o-2024-05-13, OpenAI)\t1238 (yi-large-preview, 01-ai)\t51\n"
+)
+
+
+def test_a_countrys_score_names_the_model_behind_it(tmp_path):
+    path = tmp_path / "elo.md"
+    path.write_text(ELO_ARTICLE, encoding="utf-8")
+    store = open_store(tmp_path / "s")
+    build([path], store)
+    rows = {(str(row[0]), str(row[1])) for row in store.select(
+        "PREFIX race: <https://w3id.org/airace/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?country ?model WHERE { ?m race:subject/rdfs:label ?country ; race:model/rdfs:label ?model }").rows}
+    assert rows == {("United States", "gpt-4o-2024-05-13"), ("China", "yi-large-preview")}

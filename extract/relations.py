@@ -154,9 +154,17 @@ def _makers(verb, found: list[Found]) -> list[Mention]:
 
 
 def _owned_by_another(span: Span, maker: Mention, found: list[Found]) -> bool:
-    """Whether another organisation's possessive comes right before: "OpenAI's o1" is not DeepSeek's."""
-    return any(m.is_organisation and m.iri != maker.iri and 0 <= span.start - other.end <= 3
-               and other.end < len(span.doc) and span.doc[other.end].text in ("'s", "’s") for m, other in found)
+    """Whether another organisation's possessive opens the model's noun phrase: "OpenAI's then
+    state-of-the-art o1" is not DeepSeek's."""
+    doc = span.doc
+    for mention, other in found:
+        if not mention.is_organisation or mention.iri == maker.iri or not 0 <= span.start - other.end <= 10:
+            continue
+        if other.end < len(doc) and doc[other.end].text in ("'s", "’s"):
+            phrase = doc[other.end + 1:span.start]
+            if not any(token.pos_ in ("VERB", "AUX") or token.text in (",", ";") for token in phrase):
+                return True
+    return False
 
 
 def _in_a_clause_below(token, verb) -> bool:

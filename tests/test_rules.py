@@ -102,7 +102,8 @@ def test_a_named_team_leaves_out_the_venue(nlp):
 
 
 def test_a_rival_named_in_the_object_is_not_the_makers(nlp):
-    facts = facts_of(active_agent, nlp, "DeepSeek released R1, an open-source reasoning model competing with OpenAI’s o1 model.")
+    facts = facts_of(active_agent, nlp, "On January 20, 2025, Chinese AI research company DeepSeek released R1, an open-source reasoning "
+                                        "large language model (LLM) competing with OpenAI’s then state-of-the-art o1 model.")
     assert ("R1", "developedBy", "DeepSeek") in facts and ("o1", "developedBy", "DeepSeek") not in facts
 
 

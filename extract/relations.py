@@ -321,14 +321,32 @@ def co_authored(sentence: Span, found: list[Found]) -> Iterator[Yield]:
     """Example: "Collaboration among institutions at NeurIPS grows: a paper co-authored by researchers from ByteDance and Peking University won an award."."""
     if not _COLLABORATION.search(sentence.text):
         return
-    organisations = []
-    for mention in _team(sentence, found) or [m for m, _ in found]:
-        if mention.is_organisation and mention.iri not in {m.iri for m in organisations}:
-            organisations.append(mention)
-    if len(organisations) > 8:
-        return  # a long list is a survey of a field, not a team
-    for first, second in combinations(organisations, 2):
-        yield first, "collaboratesWith", second
+    teams = [_team(sentence, found)] if _team(sentence, found) else _coordinated(found)
+    for team in teams:
+        organisations = []
+        for mention in team:
+            if mention.is_organisation and mention.iri not in {m.iri for m in organisations}:
+                organisations.append(mention)
+        if len(organisations) > 8:
+            continue  # a long list is a survey of a field, not a team
+        for first, second in combinations(organisations, 2):
+            yield first, "collaboratesWith", second
+
+
+def _coordinated(found: list[Found]) -> list[list[Mention]]:
+    """The organisations the parse joins by "and", "or" or commas, list by list: in "the CCP
+    committee at Tongji University, whose researchers co-authored NeurIPS papers", nothing is
+    joined, so nobody collaborates; in "Baidu, Huawei and iFlytek worked together", all three do."""
+    def head_of_list(token):
+        while token.dep_ == "conj" and token.head is not token:
+            token = token.head
+        return token.i
+
+    lists: dict[int, list[Mention]] = {}
+    for mention, span in found:
+        if mention.is_organisation:
+            lists.setdefault(head_of_list(span.root), []).append(mention)
+    return [members for members in lists.values() if len(members) >= 2]
 
 
 def group_led_by(sentence: Span, found: list[Found]) -> Iterator[Yield]:
@@ -342,9 +360,12 @@ def group_led_by(sentence: Span, found: list[Found]) -> Iterator[Yield]:
         leader, span = leaders[0]
         for marker in sentence.doc[span.end:min(sentence.end, span.end + 4)]:
             if marker.lower_ in ("comprising", "including", "with", "joined", "bringing"):
-                for member in group_members(sentence, found, marker.i + 1):
-                    if member.is_organisation and member.iri != leader.iri:
-                        yield leader, "collaboratesWith", member
+                members = [m for m in group_members(sentence, found, marker.i + 1) if m.is_organisation and m.iri != leader.iri]
+                for member in members:
+                    yield leader, "collaboratesWith", member
+                for first, second in combinations(members, 2):  # members of one group work together too
+                    if first.iri != second.iri:
+                        yield first, "collaboratesWith", second
                 break
 
 

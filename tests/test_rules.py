@@ -31,7 +31,8 @@ EXPECTED = {
     "owned_by": {("Volcano Engine", "parentOrganisation", "ByteDance"),
                  ("Tencent Cloud", "parentOrganisation", "Tencent")},
     "co_authored": {("ByteDance", "collaboratesWith", "Peking University")},
-    "group_led_by": {("SHLAB", "collaboratesWith", "Baidu"), ("SHLAB", "collaboratesWith", "Alibaba")},
+    "group_led_by": {("SHLAB", "collaboratesWith", "Baidu"), ("SHLAB", "collaboratesWith", "Alibaba"),
+                     ("Baidu", "collaboratesWith", "Huawei")},
     "title_affiliation": {("Andy Konwinski", "affiliatedWith", "Databricks"), ("Sam Altman", "affiliatedWith", "OpenAI"),
                           ("Ryan M. Allen", "affiliatedWith", "Soka University of America")},
     "uses_chip": {("DeepSeek", "usesChip", "H800"), ("SiliconFlow", "usesChip", "Ascend 910B")},
@@ -135,3 +136,14 @@ def test_row_rule_example_yields_its_facts(rule, nlp, tmp_path):
               (fact.object.label or fact.object.surface) if hasattr(fact.object, "surface") else fact.object)
              for fact in extract(read_article(path), nlp).facts if fact.rule == rule.__name__}
     assert expected <= facts, facts
+
+
+def test_names_that_no_list_joins_do_not_collaborate(nlp):
+    facts = facts_of(co_authored, nlp, "Fang Shou’en, the head of the Chinese Communist Party committee at Tongji University — "
+                                       "researchers from which have co-authored NeurIPS papers — wrote an op-ed.")
+    assert not facts, facts
+
+
+def test_organisations_listed_together_collaborate(nlp):
+    facts = facts_of(co_authored, nlp, "Baidu, Huawei and iFlytek collaborate on a national standard.")
+    assert ("Baidu", "collaboratesWith", "Huawei") in facts and ("Huawei", "collaboratesWith", "iFlytek") in facts

@@ -6,6 +6,10 @@ places ("the fourth-largest spender"). Its period is the date written right
 after it ("$10.4 billion in 2024"), else the nearest date of the sentence, else
 the last one the paragraph named; a span of years ("between 2014 and 2023") is
 no single period, so a figure summed over it gets none.
+
+Two sources word one metric differently ("74.2% of global AI patents", "70% of
+the AI patents filed last year"); :func:`metric_concept` reduces a label to
+the thing it measures, so that their figures can be compared.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from spacy.tokens import Span, Token
 
 from .figure_numbers import CURRENCY_WORD, YEAR, Quantity, parse_period
 
-__all__ = ["metric_of", "period_of"]
+__all__ = ["metric_of", "period_of", "metric_concept"]
 
 
 # Words that open no metric: "the 41 of the top 100", "its 27% of".
@@ -279,3 +283,64 @@ def _bound(date: Span) -> bool:
     words = [doc[date.start - 1].lower_] if date.start > 0 else []
     words.append(doc[date.start].lower_)
     return any(word in ("since", "until", "till", "through") for word in words)
+
+
+# --- the concept a metric label measures ------------------------------------------------------
+
+#: Units whose metric label names a counted thing ("39,000 AI researchers", "10,000 H800s").
+_COUNTING_UNITS = {"count", "chips", "gpus", "servers", "racks"}
+#: Words that name the whole a figure is part of, not what it counts: "74.2% of global AI
+#: patents" and "70% of all AI patents" are one share.
+_WHOLE_WORDS = {"global", "world", "world's", "worldwide", "all", "the", "total", "overall", "entire"}
+#: Participles after the counted noun that restate how it is counted: "AI patents filed last year".
+#: ("granted" is not one of them: patents granted are fewer than patents filed.)
+_RESTATING = {"filed", "published", "submitted", "recorded", "reported"}
+#: A time written after the counted noun: "last year", "in 2024".
+_TIME_AFTER = re.compile(r"\s+(?:(?:last|this|next|that) (?:year|month|quarter|decade)|(?:in|during|by|as of) \d{4})\b.*$")
+#: Two wordings of one counted thing (a patent filed is a patent application).
+_SAME_THING = {"patent filings": "patents", "patent applications": "patents", "research papers": "papers"}
+
+
+def metric_concept(label: str, unit: str) -> str:
+    """The thing a metric label measures, with the words that only say how a source put it removed.
+
+    A share ("share of …", unit percent) or a count (unit count, chips, GPUs, servers, racks)
+    loses the words that name the whole it is part of (global, world's, all, total), a
+    participle that restates how it is counted (filed, published) and a time after it
+    ("last year", "in 2024"); a few wordings of one thing become one (patent filings are
+    patents). Words that change the quantity are kept: 'AI' (AI patents are not all patents),
+    'top 100', 'most-cited', 'grants', 'per capita', 'international'. Any other label, and a
+    label with brackets, a colon or a slash (a table's header), is its own concept.
+
+    Deterministic and spaCy-free: labels are short noun phrases already read by the parser.
+    The number of the counted noun is kept as written ('patents', 'capacity').
+
+    >>> metric_concept("share of global AI patents", "percent")
+    'share of AI patents'
+    >>> metric_concept("share of AI patents filed last year", "percent")
+    'share of AI patents'
+    >>> metric_concept("share of all citations", "percent"), metric_concept("share of world’s AI researchers", "percent")
+    ('share of citations', 'share of AI researchers')
+    >>> metric_concept("share of AI patent grants", "percent"), metric_concept("top 100 most-cited AI papers", "count")
+    ('share of AI patent grants', 'top 100 most-cited AI papers')
+    >>> metric_concept("top Chatbot Arena Elo (China)", "Elo"), metric_concept("patent grant ratio", "percent")
+    ('top Chatbot Arena Elo (China)', 'patent grant ratio')
+    """
+    text = re.sub(r"\s+", " ", label.replace("’", "'")).strip()
+    share = re.match(r"(?i)share of ", text)
+    if not (share and unit == "percent" or unit.lower() in _COUNTING_UNITS) or re.search(r"[()\[\]:/]", text):
+        return label
+    # the counted noun phrase, up to its own "of" ("first two phases | of the Big Fund")
+    head, of, rest = _TIME_AFTER.sub("", text[share.end():] if share else text).partition(" of ")
+    words = head.split(" ")
+    cut = next((i for i, word in enumerate(words) if i > 0 and word.lower() in _RESTATING), None)
+    if cut is not None:
+        words, of, rest = words[:cut], "", ""
+    words = [word for word in words if word.lower() not in _WHOLE_WORDS]
+    if not words:
+        return label
+    thing = " ".join(words)
+    for wording, same in _SAME_THING.items():
+        thing = re.sub(rf"(?i)\b{wording}$", same, thing)
+    concept = ("share of " if share else "") + thing + of + rest
+    return label if concept == text else concept

@@ -17,6 +17,7 @@ from airace.ontology import ID, RACE
 
 from .document import Extraction, Fact, Sentence
 from .entities import Mention
+from .figure_metrics import metric_concept
 from .figures import Figure
 from .reference import slug
 
@@ -128,6 +129,14 @@ def _figure(document: URIRef, figure: Figure, sentence: Sentence) -> Iterator[Tr
     yield metric, RDF.type, RACE.Metric
     yield metric, RDF.type, SKOS.Concept
     yield metric, RDFS.label, Literal(figure.metric)
+    # "share of global AI patents" is narrower than the concept another source words as "share of AI patents"
+    concept = metric_concept(figure.metric, figure.unit)
+    if slug(concept) != slug(figure.metric):
+        broader = ID[f"metric/{slug(concept)}"]
+        yield metric, SKOS.broader, broader
+        yield broader, RDF.type, RACE.Metric
+        yield broader, RDF.type, SKOS.Concept
+        yield broader, RDFS.label, Literal(concept)
     yield from _entity(figure.subject)
     yield from _sentence(document, sentence)
 

@@ -82,6 +82,25 @@ def _explain(args) -> int:
     return 0
 
 
+def _disagreements(args) -> int:
+    from .disagreements import disagreements, render_json, render_text
+
+    clusters = disagreements(open_store(args.store, read_only=True), subject=args.subject,
+                             years_apart=args.years_apart)
+    print(render_json(clusters) if args.format == "json" else render_text(clusters, subject=args.subject))
+    return 0
+
+
+def _serve(args) -> int:
+    from .endpoint import serve
+
+    if args.store.startswith(("http://", "https://")):
+        raise StoreError(f"{args.store}: serve needs a store folder, not an endpoint")
+    serve(Path(args.store), host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows,
+          allow_updates=args.allow_updates, cors=args.cors, announce=lambda line: print(line, flush=True))
+    return 0
+
+
 def _stats(args) -> int:
     from .build import counts
 
@@ -104,6 +123,10 @@ COMMANDS = {
             "airace viz -o out/graph.html"),
     "explain": (_explain, "show everything the graph says about one entity, sentence by sentence, with sources",
                 "airace explain DeepSeek"),
+    "disagreements": (_disagreements, "show the figures that sources give differently for the same quantity, "
+                      "each with its source and quote", "airace disagreements --subject China"),
+    "serve": (_serve, "answer SPARQL 1.1 Protocol queries over the store at /sparql, and serve the graph page",
+              "airace serve --port 7878"),
     "stats": (_stats, "count documents, entities, statements and measurements", "airace stats"),
 }
 
@@ -140,6 +163,25 @@ def parser() -> argparse.ArgumentParser:
             sub.add_argument("name", help="the entity's canonical name or any other name it goes by, in any case")
             sub.add_argument("--format", default="text", choices=["text", "json"],
                              help="text for reading (default) or one JSON document for tools")
+        elif name == "disagreements":
+            sub.add_argument("--subject", metavar="NAME",
+                             help="only figures about this entity (any of its names, any case)")
+            sub.add_argument("--years-apart", type=int, metavar="N",
+                             help="how many years apart two sources' years may be and still be compared "
+                                  "(default: 1; 0 compares the same year only)")
+            sub.add_argument("--format", default="text", choices=["text", "json"],
+                             help="text for reading (default) or one JSON document for tools")
+        elif name == "serve":
+            sub.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+            sub.add_argument("--port", type=int, default=7878, help="the port (default: 7878; 0 picks a free one)")
+            sub.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                             help="stop a query after this long and answer 503 (default: 30)")
+            sub.add_argument("--max-rows", type=int, default=10_000, metavar="N",
+                             help="write at most N rows or triples per answer (default: 10000)")
+            sub.add_argument("--allow-updates", action="store_true",
+                             help="accept SPARQL Update (refused with 403 by default)")
+            sub.add_argument("--cors", action="store_true",
+                             help="let web pages from any origin query it (YASGUI on the web)")
     return main_parser
 
 

@@ -83,6 +83,32 @@ ELO_JANUARY = "January 2025: top US model Gemini 2.0 Pro at 1380, top Chinese mo
 NAMES_VARIABLES = ["entity", "label", "class", "altLabel"]
 SKOS_CONCEPT = "http://www.w3.org/2004/02/skos/core#Concept"
 
+DOC_C = "id:doc/9a4e5c7b3d1f2e60"
+TITLE_C = "Who files the world's AI patents"
+DISAGREEMENT_VARIABLES = [
+    "subject", "subjectName", "comparedWithName", "concept", "conceptName",
+    "measurement1", "metricName1", "value1", "unit1", "period1", "quote1",
+    "document1", "title1", "source1", "start1", "end1", "text1",
+    "measurement2", "metricName2", "value2", "unit2", "period2", "quote2",
+    "document2", "title2", "source2", "start2", "end2", "text2",
+]
+PATENTS_A = "China held 74.2% of AI patent filings in 2024, against 8.2% for the U.S."
+PATENTS_B = ("By one count, China accounted for about 70% of AI patents in 2024 and 68% in 2023, "
+             "while the United States held 8.2%.")
+PATENTS_C = "In 2023, China filed 61% of the world's AI patents, the U.S. about 8%."
+CHINA_PATENT_SHARE = ("id:country/china", "China", None, "id:metric/ai-patent-share", "AI patent share")
+FIGURE_A_2024 = ("id:measurement/a-patents-cn-2024", "AI patent share", "74.2", "percent", "2024",
+                 "74.2% of AI patent filings in 2024", DOC_A, TITLE_A, SOURCE_A, "641", "713", PATENTS_A)
+FIGURE_B_2024 = ("id:measurement/b-patents-cn-2024", "AI patent share", "70", "percent", "2024",
+                 "about 70% of AI patents in 2024", DOC_B, TITLE_B, SOURCE_B, "0", "117", PATENTS_B)
+FIGURE_B_2023 = ("id:measurement/b-patents-cn-2023", "AI patent share", "68", "percent", "2023",
+                 "68% in 2023", DOC_B, TITLE_B, SOURCE_B, "0", "117", PATENTS_B)
+FIGURE_C_2023 = ("id:measurement/c-patents-cn-2023", "share of world's AI patents", "61", "percent", "2023",
+                 "61% of the world's AI patents", DOC_C, TITLE_C, "tiny-patent-count.md", "0", "70", PATENTS_C)
+PATENTS_A_B = CHINA_PATENT_SHARE + FIGURE_A_2024 + FIGURE_B_2024
+PATENTS_A_C = CHINA_PATENT_SHARE + FIGURE_A_2024 + FIGURE_C_2023
+PATENTS_B_C = CHINA_PATENT_SHARE + FIGURE_B_2023 + FIGURE_C_2023
+
 GOLDEN: dict[str, list[tuple[dict[str, str], list[str], list[tuple]]]] = {
     "models-by-organisation": [(
         {},
@@ -113,23 +139,19 @@ GOLDEN: dict[str, list[tuple[dict[str, str], list[str], list[tuple]]]] = {
             ("2025-01", "1380", "Gemini 2.0 Pro", "1374", "DeepSeek-R1", "6", "stored"),
         ],
     )],
-    "figure-disagreements": [(
-        {},
-        [
-            "subjectName", "comparedWithName", "metricName",
-            "value1", "unit1", "period1", "title1", "quote1",
-            "value2", "unit2", "period2", "title2", "quote2",
-        ],
-        [
-            # China 2024: 74.2 (A) against 70 (B). Not shown: the US share (8.2 in both),
-            # China 2023 (another period), and the Elo figures (one document only).
-            (
-                "China", None, "AI patent share",
-                "74.2", "percent", "2024", TITLE_A, "74.2% of AI patent filings in 2024",
-                "70", "percent", "2024", TITLE_B, "about 70% of AI patents in 2024",
-            ),
-        ],
-    )],
+    "figure-disagreements": [
+        # China's AI patent share: A against B for 2024, A's 2024 against C's 2023 (adjacent years,
+        # neither source dates the other year), B against C for 2023; C's "share of world's AI
+        # patents" meets the others through skos:broader. Not shown: B's own 2024 against C's 2023
+        # (B dates 2023 too), C's "over 60%" (a bound all meet), the US shares (8.2, 8.2 and "about
+        # 8%": rounding), C's patent grants (another metric) and the Elo figures (one document).
+        ({}, DISAGREEMENT_VARIABLES, [PATENTS_A_B, PATENTS_A_C, PATENTS_B_C]),
+        # the same year only
+        ({"yearsApart": "0"}, DISAGREEMENT_VARIABLES, [PATENTS_A_B, PATENTS_B_C]),
+        # one subject, by another name in another case
+        ({"name": "prc"}, DISAGREEMENT_VARIABLES, [PATENTS_A_B, PATENTS_A_C, PATENTS_B_C]),
+        ({"name": "United States"}, DISAGREEMENT_VARIABLES, []),
+    ],
     "collaborations": [(
         {},
         ["organisation1Name", "country1Name", "organisation2Name", "country2Name", "crossesUsChina"],
@@ -137,6 +159,10 @@ GOLDEN: dict[str, list[tuple[dict[str, str], list[str], list[tuple]]]] = {
             # ByteDance <-> Peking University is stated both ways, in two documents: one row.
             ("ByteDance", "China", "Peking University", "China", "false"),
             ("Google", "United States", "Stanford University", "United States", "false"),
+            # iFlytek has no country: no name is made up for it (an unbound variable matches nothing)
+            ("Huawei", "China", "iFlytek", None, "false"),
+            # Microsoft Research Asia has no country of its own: its parent Microsoft's counts
+            ("Microsoft Research Asia", "United States", "Peking University", "China", "true"),
             ("Peking University", "China", "Stanford University", "United States", "true"),
         ],
     )],
@@ -282,6 +308,8 @@ GOLDEN: dict[str, list[tuple[dict[str, str], list[str], list[tuple]]]] = {
                 ("id:org/google", "Google", "race:Company", None),
                 ("id:chip/h800", "H800", "race:Chip", None),
                 ("id:org/huawei", "Huawei", "race:Company", None),
+                ("id:org/microsoft", "Microsoft", "race:Company", None),
+                ("id:org/microsoft-research-asia", "Microsoft Research Asia", "race:ResearchInstitute", None),
                 ("id:org/nvidia", "Nvidia", "race:Company", None),
                 ("id:org/openai", "OpenAI", "race:Company", None),
                 ("id:org/peking-university", "Peking University", "race:University", None),
@@ -291,11 +319,16 @@ GOLDEN: dict[str, list[tuple[dict[str, str], list[str], list[tuple]]]] = {
                 ("id:country/united-states", "United States", None, "US"),
                 ("id:country/united-states", "United States", "race:Country", None),
                 ("id:datacentre/wuhu-cluster", "Wuhu Cluster", "race:DataCentre", None),
+                ("id:org/iflytek", "iFlytek", "race:Company", None),  # lower case sorts after capitals
                 ("id:metric/input-token-price", "input token price", SKOS_CONCEPT, None),
                 ("id:metric/input-token-price", "input token price", "race:Metric", None),
                 ("id:model/o1", "o1", "race:AIModel", None),
                 ("id:metric/output-token-price", "output token price", SKOS_CONCEPT, None),
                 ("id:metric/output-token-price", "output token price", "race:Metric", None),
+                ("id:metric/share-of-ai-patent-grants", "share of AI patent grants", SKOS_CONCEPT, None),
+                ("id:metric/share-of-ai-patent-grants", "share of AI patent grants", "race:Metric", None),
+                ("id:metric/share-of-world-s-ai-patents", "share of world's AI patents", SKOS_CONCEPT, None),
+                ("id:metric/share-of-world-s-ai-patents", "share of world's AI patents", "race:Metric", None),
                 ("id:metric/top-chatbot-arena-elo-chinese-model", "top Chatbot Arena Elo (Chinese model)", SKOS_CONCEPT, None),
                 ("id:metric/top-chatbot-arena-elo-chinese-model", "top Chatbot Arena Elo (Chinese model)", "race:Metric", None),
                 ("id:metric/top-chatbot-arena-elo-us-model", "top Chatbot Arena Elo (US model)", SKOS_CONCEPT, None),

@@ -1,0 +1,828 @@
+"""``airace serve``: the store as a SPARQL 1.1 Protocol endpoint, with a wall-clock limit per query.
+
+Any SPARQL client (YASGUI, SPARQLWrapper, ``airace --store http://…``) can query
+the store at ``/sparql``; ``/`` and ``/graph`` serve the interactive graph page.
+
+pyoxigraph cannot cancel a running query from Python, so queries run in worker
+processes that each hold the store open (read-only unless updates are allowed)
+and the server kills a worker whose query outlives the limit, then starts
+another. A spare worker is kept ready, so the next query does not wait for it.
+
+The pieces a reader or a test can call alone are plain functions:
+:func:`choose` (content negotiation), :func:`parse_request` (the protocol's
+parameters) and :func:`execute` (one query against an open store, serialised).
+
+>>> import pyoxigraph as ox
+>>> store = ox.Store()
+>>> store.update('INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/a> <https://example.org/p> "x" } }')
+>>> request = parse_request("GET", "query=SELECT+%3Fs+WHERE+%7B+%3Fs+%3Fp+%22x%22+%7D&format=csv", "", b"")
+>>> media = choose("*/*", RESULT_TYPES, preferred=format_named(request.formats, RESULT_TYPES))
+>>> reply = execute(store, Task("query", request.query, results_type=media, max_rows=10))
+>>> reply.status, reply.content_type, reply.body
+(200, 'text/csv; charset=utf-8', b's\\r\\nhttps://example.org/a\\r\\n')
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import itertools
+import multiprocessing
+import queue
+import signal
+import socket
+import sys
+import threading
+import time
+import traceback
+import urllib.parse
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+import pyoxigraph as ox
+
+from .querying import PREFIXES
+from .store import LocalStore, StoreError
+
+__all__ = [
+    "RESULT_TYPES",
+    "GRAPH_TYPES",
+    "ProtocolError",
+    "ServeError",
+    "SparqlRequest",
+    "Task",
+    "Reply",
+    "choose",
+    "format_named",
+    "parse_request",
+    "execute",
+    "is_loopback",
+    "WorkerPool",
+    "EndpointServer",
+    "make_server",
+    "serve",
+]
+
+#: Media types for SELECT and ASK results, the server's preference first (an alias maps to its type).
+RESULT_TYPES: dict[str, str] = {
+    "application/sparql-results+json": "application/sparql-results+json",
+    "application/sparql-results+xml": "application/sparql-results+xml",
+    "text/csv": "text/csv",
+    "text/tab-separated-values": "text/tab-separated-values",
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+}
+
+#: Media types for CONSTRUCT and DESCRIBE graphs, Turtle first.
+GRAPH_TYPES: dict[str, str] = {
+    "text/turtle": "text/turtle",
+    "application/n-triples": "application/n-triples",
+    "application/rdf+xml": "application/rdf+xml",
+    "application/ld+json": "application/ld+json",
+    "application/turtle": "text/turtle",
+    "application/x-turtle": "text/turtle",
+    "text/n3": "text/turtle",  # Turtle is a subset of N3
+}
+
+#: Names a client may give in ``format``/``output``/``results`` (as Fuseki and Virtuoso take them).
+_FORMAT_NAMES: dict[str, str] = {
+    **dict.fromkeys(["json"], "application/sparql-results+json"),
+    **dict.fromkeys(["xml"], "application/sparql-results+xml"),
+    **dict.fromkeys(["csv"], "text/csv"),
+    **dict.fromkeys(["tsv"], "text/tab-separated-values"),
+    **dict.fromkeys(["turtle", "ttl", "n3"], "text/turtle"),
+    **dict.fromkeys(["nt", "ntriples", "n-triples"], "application/n-triples"),
+    **dict.fromkeys(["rdfxml", "rdf+xml"], "application/rdf+xml"),
+    **dict.fromkeys(["jsonld", "json-ld"], "application/ld+json"),
+}
+# For a graph, "json" and "xml" mean JSON-LD and RDF/XML.
+_GRAPH_NAME_FOR = {"application/sparql-results+json": "application/ld+json",
+                   "application/sparql-results+xml": "application/rdf+xml"}
+_FORMAT_PARAMETERS = ("format", "output", "results")
+# Turtle's prefixes; not id:, whose local names would need their slashes escaped (id:org\/deepseek).
+_PREFIXES = {prefix: namespace for prefix, namespace in PREFIXES.items() if prefix != "id"}
+_MAX_BODY = 64 * 1024 * 1024
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+
+
+class ProtocolError(Exception):
+    """A request the SPARQL 1.1 Protocol does not allow: ``status`` and a short message for the client."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+class ServeError(OSError):
+    """The server could not start (the port is taken, the host is unknown); the message says which."""
+
+
+# --- content negotiation ---------------------------------------------------------------
+
+
+def _ranges(accept: str) -> list[tuple[str, str, float]]:
+    ranges = []
+    for part in accept.split(","):
+        media, *params = part.split(";")
+        kind, _, subtype = media.strip().lower().partition("/")
+        if not kind or not subtype:
+            continue
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    weight = 0.0
+        ranges.append((kind, subtype, weight))
+    return ranges
+
+
+def choose(accept: str | None, offered: Mapping[str, str], *, preferred: str | None = None) -> str | None:
+    """The media type to answer with, or None when the client accepts none of ``offered``.
+
+    Each offered type takes the q-value of the most specific range that matches it; the
+    highest wins, then an explicit match over a wildcard, then the order of ``offered``.
+    When nothing but ``*/*`` (or no header) matches, ``preferred`` (the type a ``format``
+    parameter named) wins.
+
+    >>> choose("text/csv;q=0.5, application/sparql-results+xml", RESULT_TYPES)
+    'application/sparql-results+xml'
+    >>> choose(None, RESULT_TYPES), choose("*/*", GRAPH_TYPES)
+    ('application/sparql-results+json', 'text/turtle')
+    >>> choose("*/*", RESULT_TYPES, preferred="text/tab-separated-values")
+    'text/tab-separated-values'
+    >>> choose("application/json", RESULT_TYPES), choose("text/html", RESULT_TYPES)
+    ('application/sparql-results+json', None)
+    >>> choose("text/*, */*;q=0.1", GRAPH_TYPES)
+    'text/turtle'
+    """
+    ranges = _ranges(accept) if accept and accept.strip() else [("*", "*", 1.0)]
+    scored = []
+    for index, media in enumerate(offered):
+        kind, _, subtype = media.partition("/")
+        matches = [
+            (2 if (r_kind, r_sub) == (kind, subtype) else 1 if r_kind == kind else 0, weight)
+            for r_kind, r_sub, weight in ranges
+            if (r_kind, r_sub) in ((kind, subtype), (kind, "*"), ("*", "*"))
+        ]
+        if matches:
+            specificity, weight = max(matches)
+            if weight > 0:
+                scored.append((weight, specificity, -index, offered[media]))
+    if not scored:
+        return None
+    if preferred in offered.values() and all(specificity == 0 for _, specificity, _, _ in scored):
+        return preferred
+    return max(scored)[3]
+
+
+def format_named(values: Sequence[str], offered: Mapping[str, str]) -> str | None:
+    """The first of ``values`` (from ``format=`` and the like) that names one of ``offered``.
+
+    >>> format_named(["json"], RESULT_TYPES), format_named(["json"], GRAPH_TYPES)
+    ('application/sparql-results+json', 'application/ld+json')
+    >>> format_named(["tsv", "text/tab-separated-values"], RESULT_TYPES), format_named(["yaml"], RESULT_TYPES)
+    ('text/tab-separated-values', None)
+    """
+    for value in values:
+        value = value.strip().lower()
+        media = _FORMAT_NAMES.get(value, value)
+        if media not in offered:  # "json" or "xml" for a graph
+            media = _GRAPH_NAME_FOR.get(media, media)
+        if media in offered:
+            return offered[media]
+    return None
+
+
+# --- the protocol's parameters ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SparqlRequest:
+    """One request's operation (``query`` or ``update``), its dataset and the formats it names."""
+
+    query: str | None = None
+    update: str | None = None
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+
+
+def parse_request(method: str, query_string: str, content_type: str | None, body: bytes) -> SparqlRequest:
+    """Read a SPARQL 1.1 Protocol request; parameters other than the protocol's are ignored.
+
+    Raises
+    ------
+    ProtocolError
+        400 for a missing, repeated or undecodable operation, 415 for a body of another type.
+
+    >>> parse_request("POST", "format=json", "application/sparql-query; charset=utf-8", b"ASK {}")
+    SparqlRequest(query='ASK {}', update=None, default_graphs=(), named_graphs=(), formats=('json',))
+    >>> parse_request("POST", "", "application/x-www-form-urlencoded", b"update=CLEAR+ALL&x=1").update
+    'CLEAR ALL'
+    >>> parse_request("GET", "update=CLEAR+ALL", None, b"")
+    Traceback (most recent call last):
+    ...
+    airace.graph.endpoint.ProtocolError: SPARQL Update must be sent by POST
+    """
+    try:
+        params = urllib.parse.parse_qs(query_string, keep_blank_values=True, errors="strict")
+        media = (content_type or "").split(";")[0].strip().lower()
+        if method == "POST" and media == "application/x-www-form-urlencoded":
+            for name, values in urllib.parse.parse_qs(body.decode("utf-8"), keep_blank_values=True,
+                                                       errors="strict").items():
+                params.setdefault(name, []).extend(values)
+        elif method == "POST" and media in ("application/sparql-query", "application/sparql-update"):
+            if "query" in params or "update" in params:
+                raise ProtocolError(400, f"a {media} request carries its operation in the body, not the URL")
+            params["query" if media.endswith("query") else "update"] = [body.decode("utf-8")]
+        elif method == "POST":
+            raise ProtocolError(415, "POST a body of type application/x-www-form-urlencoded, "
+                                     "application/sparql-query or application/sparql-update")
+    except UnicodeDecodeError as error:
+        raise ProtocolError(400, f"the request is not UTF-8 ({error.reason})") from error
+    queries, updates = params.get("query", []), params.get("update", [])
+    if method == "GET" and updates:
+        raise ProtocolError(400, "SPARQL Update must be sent by POST")
+    if len(queries) + len(updates) != 1:
+        raise ProtocolError(400, "give exactly one query (?query=… or a POST) or one update"
+                            if queries or updates else "no query: give ?query=… or POST one")
+    if updates and ("using-graph-uri" in params or "using-named-graph-uri" in params):
+        raise ProtocolError(400, "using-graph-uri and using-named-graph-uri are not supported; "
+                                 "say USING or WITH in the update")
+    return SparqlRequest(
+        query=queries[0] if queries else None,
+        update=updates[0] if updates else None,
+        default_graphs=tuple(params.get("default-graph-uri", [])),
+        named_graphs=tuple(params.get("named-graph-uri", [])),
+        formats=tuple(value for name in _FORMAT_PARAMETERS for value in params.get(name, [])),
+    )
+
+
+# --- running one operation (in a worker) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker is asked to do: ``kind`` is ``query``, ``update`` or ``page``."""
+
+    kind: str
+    text: str = ""
+    results_type: str | None = None  # the media type for SELECT/ASK, None if the client accepts none
+    graph_type: str | None = None  # the media type for CONSTRUCT/DESCRIBE
+    max_rows: int = 10_000
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An HTTP answer: status, content type, body, and whether rows were cut at the cap."""
+
+    status: int
+    content_type: str
+    body: bytes
+    truncated: bool = False
+
+    @classmethod
+    def text(cls, status: int, message: str) -> Reply:
+        """A short plain-text answer (errors)."""
+        return cls(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
+
+
+def _content_type(media: str) -> str:
+    return media + "; charset=utf-8" if media.startswith("text/") else media
+
+
+def _first_line(message: str, limit: int = 160) -> str:
+    """The first line of ``message``, cut at ``limit`` characters (a parser's list of expected tokens is long).
+
+    >>> _first_line('error at 1:6: expected one of "a", "b"\\n| "c"', limit=30)
+    'error at 1:6: expected one of…'
+    """
+    line = message.splitlines()[0] if message else ""
+    return line if len(line) <= limit else line[:limit].rstrip() + "…"
+
+
+def _tsv_term(term) -> str:
+    """A term as the TSV results format writes it (N-Triples, with ``<<( … )>>`` for a triple term)."""
+    if isinstance(term, ox.Triple):
+        return f"<<( {_tsv_term(term.subject)} {_tsv_term(term.predicate)} {_tsv_term(term.object)} )>>"
+    return "" if term is None else str(term)
+
+
+def _not_acceptable(form: str, offered: Mapping[str, str]) -> Reply:
+    return Reply.text(406, f"the Accept header allows no format for a {form} result; this endpoint offers "
+                           + ", ".join(dict.fromkeys(offered.values())))
+
+
+def execute(store: ox.Store, task: Task) -> Reply:
+    """Run ``task`` against an open pyoxigraph store and serialise the answer.
+
+    Queries see the union of the named graphs as their default graph unless the request
+    names ``default-graph-uri``. At most ``task.max_rows`` rows (or triples) are written;
+    the reply says when more were cut.
+
+    >>> store = ox.Store()
+    >>> execute(store, Task("query", "ASK {}", results_type="application/sparql-results+json")).body
+    b'{"head":{},"boolean":true}'
+    >>> execute(store, Task("query", "SELECT ?x WHERE {", results_type="text/csv")).body
+    b'the query is not valid SPARQL: error at 1:18: ...'
+    >>> execute(store, Task("query", "SELECT ?n WHERE { VALUES ?n { 1 2 3 } }", results_type="text/csv", max_rows=2))
+    Reply(status=200, content_type='text/csv; charset=utf-8', body=b'n\\r\\n1\\r\\n2\\r\\n', truncated=True)
+    """
+    try:
+        return _execute(store, task)
+    except SyntaxError as error:
+        return Reply.text(400, f"the {'update' if task.kind == 'update' else 'query'} is not valid SPARQL: "
+                               + _first_line(str(error)))
+    except ValueError as error:  # a bad IRI in default-graph-uri, an unsupported update
+        return Reply.text(400, str(error))
+    except OSError as error:  # the store, or a SERVICE endpoint, failed
+        return Reply.text(500, f"the store could not answer: {error}")
+
+
+def _execute(store: ox.Store, task: Task) -> Reply:
+    if task.kind == "update":
+        store.update(task.text)
+        return Reply(204, "text/plain; charset=utf-8", b"")
+    if task.kind == "page":
+        return Reply(200, "text/html; charset=utf-8", _page(store).encode("utf-8"))
+    dataset = {"named_graphs": [ox.NamedNode(iri) for iri in task.named_graphs]} if task.named_graphs else {}
+    if task.default_graphs:
+        dataset["default_graph"] = [ox.NamedNode(iri) for iri in task.default_graphs]
+    else:
+        dataset["use_default_graph_as_union"] = True
+    result = store.query(task.text, **dataset)
+    if isinstance(result, ox.QueryTriples):
+        if task.graph_type is None:
+            return _not_acceptable("CONSTRUCT or DESCRIBE", GRAPH_TYPES)
+        triples = list(itertools.islice(result, task.max_rows + 1))
+        body = ox.serialize(triples[: task.max_rows], format=ox.RdfFormat.from_media_type(task.graph_type),
+                            prefixes=_PREFIXES)
+        return Reply(200, _content_type(task.graph_type), body, len(triples) > task.max_rows)
+    if task.results_type is None:
+        return _not_acceptable("SELECT or ASK", RESULT_TYPES)
+    results_format = ox.QueryResultsFormat.from_media_type(task.results_type)
+    if isinstance(result, ox.QueryBoolean):
+        return Reply(200, _content_type(task.results_type), result.serialize(format=results_format))
+    # pyoxigraph serialises only a whole QuerySolutions: the first rows are written as TSV
+    # (whose cells are N-Triples terms, so nothing is lost) and read back as one.
+    variables = result.variables
+    rows = list(itertools.islice(result, task.max_rows + 1))
+    lines = ["\t".join(f"?{variable.value}" for variable in variables)]
+    lines += ["\t".join(_tsv_term(row[variable]) for variable in variables) for row in rows[: task.max_rows]]
+    kept = ox.parse_query_results(("\n".join(lines) + "\n").encode("utf-8"), format=ox.QueryResultsFormat.TSV)
+    return Reply(200, _content_type(task.results_type), kept.serialize(format=results_format),
+                 len(rows) > task.max_rows)
+
+
+class _OpenStore(LocalStore):
+    """A :class:`LocalStore` over a handle the worker already holds, for the page's queries."""
+
+    def __init__(self, handle: ox.Store):
+        self.path = None
+        self._store = handle
+
+
+def _page(store: ox.Store) -> str:
+    from .network import knowledge_graph
+    from .view import render_html, view_data
+
+    return render_html(view_data(knowledge_graph(_OpenStore(store))))
+
+
+def _work(conn, path: str, writable: bool) -> None:
+    """A worker process: open the store, say so, then answer tasks until the server hangs up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the server stops us
+    try:
+        store = ox.Store(path) if writable else ox.Store.read_only(path)
+    except OSError as error:
+        conn.send(("failed", str(error)))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply = execute(store, task)
+        except Exception as error:  # a bug: say so, keep the worker
+            traceback.print_exc()
+            reply = Reply.text(500, f"internal error: {error!r}")
+        conn.send(reply)
+
+
+# --- the worker pool ------------------------------------------------------------------
+
+
+class _Worker:
+    def __init__(self, context, path: Path, writable: bool):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_work, args=(child, str(path), writable), daemon=True)
+        self.process.start()
+        child.close()
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class WorkerPool:
+    """Worker processes that each hold the store open; a query that outlives its limit is killed with its worker.
+
+    Parameters
+    ----------
+    path
+        The store folder.
+    size
+        How many workers (queries run in parallel; one more is started whenever one is killed).
+    writable
+        Open the store read-write (one worker only: Oxigraph allows one writer).
+
+    Raises
+    ------
+    StoreError
+        From :meth:`start`, when the store cannot be opened.
+    """
+
+    def __init__(self, path: Path, *, size: int = 2, writable: bool = False):
+        self.path = Path(path)
+        self.size = 1 if writable else max(1, size)
+        self.writable = writable
+        self._context = multiprocessing.get_context(
+            "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+        if self._context.get_start_method() == "forkserver":
+            # Workers fork from a small single-threaded process that has imported this module.
+            self._context.set_forkserver_preload([__name__])
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._workers: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._live = 0  # started or starting
+        self._closed = False
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self._context, self.path, self.writable)
+        if not worker.conn.poll(60):
+            worker.stop()
+            raise StoreError(f"{self.path}: the store did not open within 60 s")
+        try:
+            status, detail = worker.conn.recv()
+        except (EOFError, OSError):
+            status, detail = "failed", "the worker stopped"
+        if status != "ready":
+            worker.stop()
+            raise StoreError(f"{self.path}: cannot open the store ({detail})")
+        return worker
+
+    def _add(self) -> None:
+        try:
+            worker = self._spawn()
+        except StoreError as error:
+            with self._lock:
+                self._live -= 1
+            print(f"airace serve: {error}", file=sys.stderr)
+            return
+        with self._lock:
+            if self._closed:
+                worker.stop()
+                return
+            self._workers.add(worker)
+        self._idle.put(worker)
+
+    def start(self) -> WorkerPool:
+        """Start the workers; return the pool once all are ready."""
+        for _ in range(self.size):
+            worker = self._spawn()
+            self._workers.add(worker)
+            self._idle.put(worker)
+        self._live = self.size
+        return self
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.stop()
+        with self._lock:
+            self._workers.discard(worker)
+            if self._closed:
+                return
+        threading.Thread(target=self._add, daemon=True).start()
+
+    def _take(self, deadline: float) -> _Worker | None:
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self._live < self.size and not self._closed:  # a replacement failed: try again
+                    self._live += 1
+                    threading.Thread(target=self._add, daemon=True).start()
+            try:
+                return self._idle.get(timeout=min(0.5, max(0.0, deadline - time.monotonic())))
+            except queue.Empty:
+                continue
+        return None
+
+    def run(self, task: Task, timeout: float, *, what: str = "query") -> Reply:
+        """Run ``task`` in a worker; after ``timeout`` seconds (waiting included) kill it and answer 503."""
+        deadline = time.monotonic() + timeout
+        worker = self._take(deadline)
+        if worker is None:
+            return Reply.text(503, f"all {self.size} workers stayed busy for the {timeout:g} s limit; try again")
+        try:
+            worker.conn.send(task)
+            if worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                reply = worker.conn.recv()
+                self._idle.put(worker)
+                return reply
+        except (EOFError, OSError) as error:
+            self._retire(worker)
+            return Reply.text(500, f"the worker running the {what} stopped ({error or 'no answer'})")
+        self._retire(worker)
+        return Reply.text(503, f"the {what} ran longer than the {timeout:g} s limit (--timeout) and was stopped")
+
+    def close(self) -> None:
+        """Kill every worker."""
+        with self._lock:
+            self._closed = True
+            workers, self._workers = list(self._workers), set()
+        for worker in workers:
+            worker.stop()
+
+
+# --- HTTP ------------------------------------------------------------------------------
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or an address) reaches this machine only.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("::1"), is_loopback("localhost")
+    (True, True, True)
+    >>> is_loopback("0.0.0.0"), is_loopback(""), is_loopback("192.168.1.20")
+    (False, False, False)
+    """
+    host = host.strip("[]")
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    if not host:
+        return False
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError:
+        return False
+    return bool(addresses) and all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: EndpointServer
+    protocol_version = "HTTP/1.1"
+    timeout = 60  # an idle connection is closed after this many seconds
+
+    def _send(self, reply: Reply, *, cors: bool = False, head: bool = False) -> None:
+        self.send_response(reply.status)
+        if reply.status != 204:  # No Content has neither a body nor its length
+            self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(reply.body)))
+        self.send_header("Vary", "Accept")
+        if reply.truncated:
+            self.send_header("X-Airace-Truncated", "true")
+            self.send_header("X-Airace-Max-Rows", str(self.server.max_rows))
+        if cors and self.server.cors:
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Expose-Headers", "X-Airace-Truncated, X-Airace-Max-Rows")
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if not head and reply.status != 204:
+            self.wfile.write(reply.body)
+
+    def _host_allowed(self) -> bool:
+        """On loopback, only loopback names are answered (so a DNS-rebound page cannot reach us)."""
+        if not self.server.loopback:
+            return True
+        header = self.headers.get("Host")
+        if header is None:
+            return True
+        try:
+            host = urllib.parse.urlsplit("//" + header).hostname or ""
+        except ValueError:
+            return False
+        if host in _LOOPBACK_NAMES or host.endswith(".localhost") or host == self.server.host.lower():
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback  # a name is not resolved: it could be rebound
+        except ValueError:
+            return False
+
+    def _body(self) -> bytes | None:
+        length = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            self._send(Reply.text(411, "send a Content-Length (chunked bodies are not supported)"))
+            return None
+        try:
+            size = int(length or 0)
+        except ValueError:
+            size = -1
+        if not 0 <= size <= _MAX_BODY:
+            self.close_connection = True
+            self._send(Reply.text(413, f"the body must be between 0 and {_MAX_BODY} bytes"))
+            return None
+        return self.rfile.read(size)
+
+    def _dispatch(self, method: str) -> None:
+        try:
+            url = urllib.parse.urlsplit(self.path)
+            body = self._body() if method == "POST" else b""
+            if body is None:
+                return
+            if not self._host_allowed():
+                self._send(Reply.text(403, f"Host {self.headers.get('Host')!r} is not served; "
+                                           f"use http://127.0.0.1:{self.server.server_port}/"))
+            elif url.path == "/sparql":
+                reply, cors = self._sparql(method, url.query, body)
+                self._send(reply, cors=cors, head=method == "HEAD")
+            elif url.path in ("/", "/graph") and method in ("GET", "HEAD"):
+                self._send(self.server.page(), head=method == "HEAD")
+            elif url.path in ("/", "/graph"):
+                self._send(Reply.text(405, "the graph page is read by GET; send queries to /sparql"))
+            else:
+                self._send(Reply.text(404, f"{url.path} is not here: the endpoint is /sparql, the graph page /"))
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client went away
+
+    def _sparql(self, method: str, query_string: str, body: bytes) -> tuple[Reply, bool]:
+        try:
+            request = parse_request("GET" if method == "HEAD" else method, query_string,
+                                    self.headers.get("Content-Type"), body)
+        except ProtocolError as error:
+            return Reply.text(error.status, str(error)), True
+        if request.update is not None:
+            return self._update(request), False
+        accept = self.headers.get("Accept")
+        task = Task(
+            "query",
+            request.query,
+            results_type=choose(accept, RESULT_TYPES, preferred=format_named(request.formats, RESULT_TYPES)),
+            graph_type=choose(accept, GRAPH_TYPES, preferred=format_named(request.formats, GRAPH_TYPES)),
+            max_rows=self.server.max_rows,
+            default_graphs=request.default_graphs,
+            named_graphs=request.named_graphs,
+        )
+        if task.results_type is None and task.graph_type is None:
+            offered = ", ".join(dict.fromkeys([*RESULT_TYPES.values(), *GRAPH_TYPES.values()]))
+            return Reply.text(406, f"the Accept header {accept!r} allows no format this endpoint offers: {offered}"), True
+        return self.server.pool.run(task, self.server.query_timeout), True
+
+    def _update(self, request: SparqlRequest) -> Reply:
+        if not self.server.allow_updates:
+            return Reply.text(403, "this endpoint is read-only; start it with --allow-updates to accept SPARQL Update")
+        origin = self.headers.get("Origin")
+        if origin is not None and urllib.parse.urlsplit(origin).netloc != self.headers.get("Host"):
+            return Reply.text(403, f"updates from another origin ({origin}) are refused")
+        reply = self.server.pool.run(Task("update", request.update), self.server.query_timeout, what="update")
+        if reply.status < 300:
+            self.server.forget_page()
+        return reply
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's names)
+        self._dispatch("GET")
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._dispatch("HEAD")
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._dispatch("POST")
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        """A CORS preflight: queries may come from any origin when ``--cors`` is on."""
+        self.send_response(204 if self.server.cors else 405)
+        if self.server.cors:
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Allow-Methods", "GET, POST")
+            self.send_header("Access-Control-Allow-Headers", "Accept, Content-Type")
+            self.send_header("Access-Control-Allow-Private-Network", "true")
+            self.send_header("Access-Control-Max-Age", "600")
+        else:
+            self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the base class's name)
+        sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+
+class EndpointServer(ThreadingHTTPServer):
+    """The HTTP server: one thread per connection, queries in the :class:`WorkerPool`."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], pool: WorkerPool, *, timeout: float, max_rows: int,
+                 allow_updates: bool, cors: bool):
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        self.host = address[0].lower()
+        self.pool = pool
+        self.query_timeout = timeout
+        self.max_rows = max_rows
+        self.allow_updates = allow_updates
+        self.cors = cors
+        self.loopback = is_loopback(address[0])
+        self._page: Reply | None = None
+        self._page_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    @property
+    def url(self) -> str:
+        """The endpoint's URL."""
+        host = self.server_address[0]
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.server_address[1]}/sparql"
+
+    def page(self) -> Reply:
+        """The graph page, made by a worker on the first request and kept until an update."""
+        with self._page_lock:
+            if self._page is None:
+                reply = self.pool.run(Task("page"), max(self.query_timeout, 120.0), what="graph page")
+                if reply.status != 200:
+                    return reply
+                self._page = reply
+            return self._page
+
+    def forget_page(self) -> None:
+        """Drop the cached page (the store has changed)."""
+        with self._page_lock:
+            self._page = None
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.pool.close()
+
+
+def make_server(path: Path | str, *, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30.0,
+                max_rows: int = 10_000, allow_updates: bool = False, cors: bool = False,
+                workers: int = 2) -> EndpointServer:
+    """Open the store in worker processes and bind the endpoint (call ``serve_forever`` to answer).
+
+    Raises
+    ------
+    StoreError
+        When there is no store at ``path`` or it cannot be opened.
+    ServeError
+        When the address cannot be bound (the port is taken, the host is unknown).
+    ValueError
+        When ``timeout`` or ``max_rows`` is not positive.
+    """
+    if timeout <= 0 or max_rows < 1:
+        raise ValueError("--timeout and --max-rows must be positive")
+    path = Path(path)
+    if not path.is_dir():
+        raise StoreError(f"{path}: no store here; run `airace build` first")
+    pool = WorkerPool(path, size=workers, writable=allow_updates).start()
+    try:
+        return EndpointServer((host, port), pool, timeout=timeout, max_rows=max_rows,
+                              allow_updates=allow_updates, cors=cors)
+    except OSError as error:
+        pool.close()
+        raise ServeError(f"{host}:{port}: cannot listen ({error.strerror or error})") from error
+
+
+def serve(path: Path | str, *, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30.0,
+          max_rows: int = 10_000, allow_updates: bool = False, cors: bool = False,
+          announce: Callable[[str], None] = print) -> None:
+    """Serve the store until Ctrl-C (or SIGTERM); ``announce`` gets the line saying where.
+
+    A host other than loopback gets a one-line warning on stderr.
+
+    Raises
+    ------
+    StoreError, ServeError, ValueError
+        As :func:`make_server`.
+    """
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, stop) if main_thread else None
+    server = None
+    try:
+        server = make_server(path, host=host, port=port, timeout=timeout, max_rows=max_rows,
+                             allow_updates=allow_updates, cors=cors)
+        if not server.loopback:
+            print(f"airace serve: warning: {host or 'every interface'} is reachable from other machines; "
+                  f"anyone who can connect can {'query and change' if allow_updates else 'query'} the graph",
+                  file=sys.stderr, flush=True)
+        announce(f"serving {path} at {server.url} (graph page: {server.url.removesuffix('sparql')}; "
+                 f"{'updates allowed' if allow_updates else 'read-only'}; {timeout:g} s and {max_rows:,} rows "
+                 f"per query; Ctrl-C stops)")
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if server is not None:
+            server.server_close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

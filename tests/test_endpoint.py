@@ -32,7 +32,7 @@ from rdflib.query import Result
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from airace.graph.endpoint import GRAPH_TYPES, RESULT_TYPES, Task, choose, execute, parse_request, ProtocolError
+from airace.graph.protocol import GRAPH_TYPES, RESULT_TYPES, ProtocolError, Task, choose, execute, parse_request
 from airace.graph.store import open_store
 from conftest import REPO
 

@@ -27,6 +27,7 @@ from typing import Any
 
 import networkx as nx
 
+from airace import queries
 from airace.graph.network import CO_MENTION_WEIGHT, organisation_network
 
 __all__ = [
@@ -126,7 +127,22 @@ def _country_projection(network: nx.Graph) -> dict[str, Any]:
             }
         )
     countries.sort(key=lambda row: (-row["organisations"], row["country"], row["iri"]))
-    return {"categories": {name: dict(categories[name]) for name in CATEGORIES}, "per_country": countries}
+    return {"categories": {name: dict(categories[name]) for name in CATEGORIES}, "per_country": countries,
+            "matrix": _country_pairs(network)}
+
+
+def _country_pairs(network: nx.Graph) -> list[dict[str, Any]]:
+    """Ties counted by the pair of countries at their ends (each pair once, names in order)."""
+    pairs: dict[tuple[str, str], Counter] = {}
+    for a, b, data in network.edges(data=True):
+        first, second = network.nodes[a].get("country"), network.nodes[b].get("country")
+        if not first or not second:
+            continue
+        key = tuple(sorted((first, second)))
+        pairs.setdefault(key, Counter())["ties"] += 1
+        pairs[key][data["kind"]] += 1
+    return [{"a": a, "b": b, "ties": counts["ties"], "stated": counts["relation"], "co_mention": counts["co-mention"]}
+            for (a, b), counts in sorted(pairs.items())]
 
 
 def _us_china_ties(network: nx.Graph) -> list[dict[str, Any]]:
@@ -374,7 +390,8 @@ def render_markdown(data: dict[str, Any]) -> str:
 
 
 def analyze(store, *, out_dir: Path) -> dict[str, Any]:
-    """Analyse the organisation network of ``store``; write ``report.md`` and ``report.json`` in ``out_dir``.
+    """Analyse the organisation network of ``store``; write ``report.md``, ``report.json`` and the PNG
+    plots (``elo-race.png``, ``pagerank.png``, ``country-matrix.png``, each when it has data) in ``out_dir``.
 
     Parameters
     ----------
@@ -405,6 +422,8 @@ def analyze(store, *, out_dir: Path) -> dict[str, Any]:
     >>> sorted(path.name for path in out_dir.iterdir())
     ['report.json', 'report.md']
     """
+    from . import plots
+
     data = statistics(organisation_network(store))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -412,4 +431,9 @@ def analyze(store, *, out_dir: Path) -> dict[str, Any]:
         json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     (out_dir / "report.md").write_text(render_markdown(data), encoding="utf-8")
+    elo = [tuple(None if term is None else (term.toPython() if hasattr(term, "toPython") else term) for term in row)
+           for row in store.select(queries.read("elo-race-by-month")).rows]
+    plots.elo_race([(str(row[0]), row[1], row[2], row[3], row[4], row[5]) for row in elo], out_dir / "elo-race.png")
+    plots.pagerank_ranking(data, out_dir / "pagerank.png")
+    plots.country_matrix(data, out_dir / "country-matrix.png")
     return data

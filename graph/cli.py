@@ -62,7 +62,8 @@ def _analyze(args) -> int:
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     analyze(open_store(args.store, read_only=True), out_dir=out)
-    print(f"wrote {out / 'report.md'} and {out / 'report.json'}")
+    written = sorted(path.name for path in out.iterdir() if path.suffix in (".md", ".json", ".png"))
+    print(f"wrote {', '.join(written)} in {out}")
     return 0
 
 
@@ -117,7 +118,7 @@ COMMANDS = {
               "airace query explain --bind name=DeepSeek"),
     "export": (_export, "write the graph as Turtle (default), N-Triples, N-Quads, TriG or JSON-LD",
                "airace export --format trig -o graph.trig"),
-    "analyze": (_analyze, "write the collaboration-network report (report.md, report.json)",
+    "analyze": (_analyze, "write the collaboration-network report (report.md, report.json) and its plots (PNG)",
                 "airace analyze -o out"),
     "viz": (_viz, "write the interactive graph as one self-contained HTML file",
             "airace viz -o out/graph.html"),

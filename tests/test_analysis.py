@@ -153,8 +153,32 @@ def test_reports_are_written_and_agree(report, tmp_path):
 def test_reports_are_the_same_every_time(tiny_network, tmp_path):
     for name in ("a", "b"):
         analyze(tiny_network, out_dir=tmp_path / name)
-    for file in ("report.md", "report.json"):
+    for file in ("report.md", "report.json", "pagerank.png", "country-matrix.png"):
         assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
+
+
+def test_the_plots_show_the_report(report, tmp_path):
+    from matplotlib.image import imread
+
+    for name in ("pagerank.png", "country-matrix.png"):
+        pixels = imread(tmp_path / "report" / name)
+        assert pixels.shape[0] > 200 and pixels.shape[1] > 200 and pixels.std() > 0.05  # drawn, not blank
+    assert report["organisations"][0]["label"] == "Microsoft"  # the longest bar of pagerank.png
+    matrix = {(pair["a"], pair["b"]): pair["ties"] for pair in report["countries"]["matrix"]}
+    assert matrix[("China", "United States")] >= 1  # the cross-border cell of country-matrix.png
+
+
+def test_the_elo_race_is_drawn_from_the_months(tmp_path):
+    from matplotlib.image import imread
+
+    from airace.graph.plots import elo_race
+
+    rows = [("2024-01", 1195.0, "GPT-4 Turbo", 1070.0, "yi-34b-chat", 125.0),
+            ("2024-02", 1187.0, "gpt-4-1106-preview", 1093.0, "qwen1.5-72b-chat", 94.0)]
+    path = elo_race(rows, tmp_path / "elo.png")
+    assert imread(path).std() > 0.05
+    assert elo_race([("2024-01", None, None, None, None, None)], tmp_path / "none.png") is None
+    assert not (tmp_path / "none.png").exists()
 
 
 def test_an_empty_store_reports_nothing_yet(tmp_path):
@@ -162,6 +186,7 @@ def test_an_empty_store_reports_nothing_yet(tmp_path):
     assert report["organisations"] == [] and report["us_china_ties"] == []
     assert report["summary"]["organisations"] == 0
     assert "nothing to analyse yet" in (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert not list(tmp_path.glob("*.png"))  # nothing to draw
     assert json.loads((tmp_path / "report.json").read_text(encoding="utf-8")) == report
 
 

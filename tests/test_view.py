@@ -427,3 +427,13 @@ def test_browser_filters_and_search(tiny_network, tmp_path, open_page):
     selected = page.evaluate("airaceView.network.getSelectedNodes().map(id => airaceView.nodes.get(id).label).sort()")
     assert selected == ["DeepSeek", "DeepSeek-R1"]
     assert page.errors() == []
+
+
+def test_a_big_graph_is_laid_out_the_same_every_time():
+    from airace.graph.view import IGRAPH_ABOVE, layout
+
+    graph = nx.gnm_random_graph(IGRAPH_ABOVE + 200, 900, seed=1)
+    first, second = layout(graph, scale=500), layout(graph, scale=500)
+    assert first == second and set(first) == set(graph)
+    assert len(set(first.values())) == len(graph)  # no two nodes on one spot
+    assert max(abs(value) for point in first.values() for value in point) <= 500.0 + 1e-6

@@ -263,6 +263,7 @@ def knowledge_graph(store) -> nx.MultiDiGraph:
         if relation == "country" and entities[subject]["country_iri"] is None:
             entities[subject]["country_iri"] = obj
             entities[subject]["country"] = entities[obj]["label"]
+    _inherit_countries(entities, relations)
 
     mentions: dict[str, set] = defaultdict(set)
     for entity, doc, title, text in store.select(_MENTIONS).rows:
@@ -288,6 +289,27 @@ def knowledge_graph(store) -> nx.MultiDiGraph:
         for (subject, relation, obj), evidence in sorted(relations.items())
     )
     return graph
+
+
+def _inherit_countries(entities: dict[str, dict], relations) -> None:
+    """An organisation the graph gives no country of its own takes the country of the one it
+    belongs to (parentOrganisation, at any depth), as question 5 does: Microsoft Research Asia
+    is Microsoft's, so its tie with Tsinghua University crosses the US-China line."""
+    parents: dict[str, list[str]] = defaultdict(list)
+    for subject, relation, obj in sorted(relations):
+        if relation == "parentOrganisation":
+            parents[subject].append(obj)
+    for entity in sorted(entities):
+        seen, todo = {entity}, list(parents.get(entity, []))
+        while entities[entity]["country_iri"] is None and todo:
+            parent = todo.pop(0)
+            if parent in seen or parent not in entities:
+                continue
+            seen.add(parent)
+            if entities[parent]["country_iri"] is not None:
+                entities[entity]["country_iri"] = entities[parent]["country_iri"]
+                entities[entity]["country"] = entities[parent]["country"]
+            todo.extend(parents.get(parent, []))
 
 
 def organisation_network(store, *, knowledge: nx.MultiDiGraph | None = None) -> nx.Graph:

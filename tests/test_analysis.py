@@ -203,3 +203,32 @@ def test_names_cannot_break_the_markdown(tmp_path):
 
 def test_statistics_takes_any_organisation_network(tiny_network):
     assert statistics(organisation_network(tiny_network)) == statistics(organisation_network(tiny_network))
+
+
+UNIT_WITHOUT_COUNTRY = """\
+@prefix race: <https://w3id.org/airace/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix doc: <https://w3id.org/airace/id/doc/> .
+@prefix org: <https://w3id.org/airace/id/org/> .
+@prefix country: <https://w3id.org/airace/id/country/> .
+doc:0000000000000002 {
+  doc:0000000000000002 a race:Document ; dcterms:title "A lab abroad" .
+  country:united-states a race:Country ; rdfs:label "United States" .
+  country:china a race:Country ; rdfs:label "China" .
+  org:microsoft a race:Company ; rdfs:label "Microsoft" ; race:country country:united-states .
+  org:microsoft-research-asia a race:ResearchInstitute ; rdfs:label "Microsoft Research Asia" ;
+    race:parentOrganisation org:microsoft ; race:collaboratesWith org:tsinghua-university .
+  org:tsinghua-university a race:University ; rdfs:label "Tsinghua University" ; race:country country:china .
+}
+"""
+
+
+def test_a_unit_without_a_country_takes_its_parents(tmp_path):
+    store = open_store(None)
+    store.load(UNIT_WITHOUT_COUNTRY.encode(), format="trig")
+    graph = knowledge_graph(store)
+    assert graph.nodes[ORG + "microsoft-research-asia"]["country"] == "United States"
+    report = analyze(store, out_dir=tmp_path)
+    assert [(tie["us"], tie["china"]) for tie in report["us_china_ties"]] == [
+        ("Microsoft Research Asia", "Tsinghua University")]

@@ -56,6 +56,30 @@ def _export(args) -> int:
     return 0
 
 
+def _load(args) -> int:
+    from .load import load_files
+
+    loaded, problems = load_files(args.files, open_store(args.store), format=args.format, graph=args.graph)
+    for done in loaded:
+        print(f"loaded {done.line()}")
+    for problem in problems:
+        print(f"airace load: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _validate(args) -> int:
+    from rdflib import Graph
+
+    from airace.ontology.validate import summary, violations
+
+    graph = Graph()
+    for subject, predicate, obj, _ in open_store(args.store, read_only=True).quads():
+        graph.add((subject, predicate, obj))
+    found = violations(graph)
+    print(summary(found, limit=args.limit))
+    return 1 if found else 0
+
+
 def _analyze(args) -> int:
     from .analysis import analyze
 
@@ -118,6 +142,11 @@ COMMANDS = {
               "airace query explain --bind name=DeepSeek"),
     "export": (_export, "write the graph as Turtle (default), N-Triples, N-Quads, TriG or JSON-LD",
                "airace export --format trig -o graph.trig"),
+    "validate": (_validate, "check the graph against the SHACL shapes of ontology/shapes.ttl; "
+                 "exit status 1 with a report of the violations when it does not conform",
+                 "airace validate --store out/store"),
+    "load": (_load, "import RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD; not RDF/XML) into the store, "
+             "each replacing the graphs it fills", "airace load colleague.trig"),
     "analyze": (_analyze, "write the collaboration-network report (report.md, report.json) and its plots (PNG)",
                 "airace analyze -o out"),
     "viz": (_viz, "write the interactive graph as one self-contained HTML file",
@@ -155,6 +184,15 @@ def parser() -> argparse.ArgumentParser:
         elif name == "export":
             sub.add_argument("--format", default="turtle", choices=["turtle", "nt", "nquads", "trig", "jsonld"])
             sub.add_argument("-o", "--output", help="the file to write (default: standard output)")
+        elif name == "load":
+            sub.add_argument("files", nargs="+", type=Path, help="the RDF files (format by extension)")
+            sub.add_argument("--format", choices=["turtle", "nt", "nquads", "trig", "jsonld"],
+                             help="the format of every file (default: by extension; RDF/XML is refused)")
+            sub.add_argument("--graph", metavar="IRI", help="the named graph for the triples of one file "
+                             "(default: https://w3id.org/airace/id/graph/load/<hash of the file>)")
+        elif name == "validate":
+            sub.add_argument("--limit", type=int, default=10, metavar="N",
+                             help="list at most N focus nodes per shape, then count the rest (default: 10)")
         elif name == "analyze":
             sub.add_argument("-o", "--output", default="out", help="the folder for the report (default: out)")
         elif name == "viz":

@@ -1,26 +1,43 @@
-"""Export: the store as Turtle, N-Triples, N-Quads, TriG or JSON-LD.
+"""Export: the store as Turtle, N-Triples, N-Quads, TriG or JSON-LD, the same bytes for the same graph.
 
 Turtle and N-Triples carry the asserted graph (the union of every document's
-graph); N-Quads and TriG keep one named graph per document, so provenance
-survives; JSON-LD is the quads with a context of the ontology's prefixes.
+graph) with the ontology's prefixes; N-Quads and TriG keep one named graph per
+document, so provenance survives; JSON-LD is the quads with a context of the
+ontology's prefixes.
+
+Every format is written in a fixed order, so exports diff cleanly: N-Triples
+and N-Quads lines are sorted; Turtle subjects, predicates and objects are
+sorted (rdflib's serialiser does this); TriG's graphs are written in IRI order;
+JSON-LD's arrays (unordered in JSON-LD) are sorted and its keys too. Blank
+nodes, when there are any, are first relabelled by W3C RDF Dataset
+Canonicalization (RDFC-1.0, via Oxigraph) to ``_:c14n0``, ``_:c14n1``...
 """
 
 from __future__ import annotations
 
-from rdflib import Dataset, Graph, URIRef
+import io
+import json
+from typing import Iterable
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.plugins.serializers.trig import TrigSerializer
 
 from airace.ontology import ID, RACE
 
-from .store import LocalStore, RemoteStore
+from .store import LocalStore, RemoteStore, to_oxigraph
 
-__all__ = ["FORMATS", "PREFIXES", "export"]
+__all__ = ["FORMATS", "PREFIXES", "export", "canonical_quads"]
 
 FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "nquads": "nquads",
            "nq": "nquads", "trig": "trig", "jsonld": "json-ld", "json-ld": "json-ld"}
 
 PREFIXES = {"race": str(RACE._NS), "id": str(ID), "rdf": str(RDF), "rdfs": str(RDFS), "skos": str(SKOS),
             "prov": str(PROV), "dcterms": str(DCTERMS), "xsd": str(XSD), "owl": str(OWL)}
+
+Quad = tuple  # (subject, predicate, object, graph or None), rdflib terms
 
 
 def _bind(graph: Graph) -> None:
@@ -29,7 +46,7 @@ def _bind(graph: Graph) -> None:
 
 
 def export(store: LocalStore | RemoteStore, format: str = "turtle") -> bytes:
-    """Serialise the store.
+    """Serialise the store; the same graph always gives the same bytes.
 
     Raises
     ------
@@ -42,19 +59,92 @@ def export(store: LocalStore | RemoteStore, format: str = "turtle") -> bytes:
     if name in ("turtle", "nt"):
         graph = Graph()
         _bind(graph)
-        for subject, predicate, obj, _ in store.quads():
+        for subject, predicate, obj, _ in canonical_quads((s, p, o, None) for s, p, o, _ in store.quads()):
             graph.add((subject, predicate, obj))
-        data = graph.serialize(format=name, encoding="utf-8")
-        if name == "nt":
-            data = b"".join(sorted(set(data.splitlines(keepends=True))))
-        return data
+        return _sorted_lines(graph.serialize(format="nt", encoding="utf-8")) if name == "nt" \
+            else graph.serialize(format="turtle", encoding="utf-8")
     dataset = Dataset()
     _bind(dataset)
-    for subject, predicate, obj, graph in store.quads():
-        dataset.add((subject, predicate, obj, graph or URIRef("urn:x-rdflib:default")))
-    if name == "json-ld":
-        return dataset.serialize(format="json-ld", context={k: v for k, v in PREFIXES.items()}, encoding="utf-8")
-    data = dataset.serialize(format=name, encoding="utf-8")
+    for subject, predicate, obj, graph in canonical_quads(store.quads()):
+        dataset.add((subject, predicate, obj, graph or DATASET_DEFAULT_GRAPH_ID))
     if name == "nquads":
-        data = b"".join(sorted(set(data.splitlines(keepends=True))))
-    return data
+        return _sorted_lines(dataset.serialize(format="nquads", encoding="utf-8"))
+    if name == "trig":
+        return _trig(dataset)
+    return _sorted_json(dataset.serialize(format="json-ld", context=dict(PREFIXES), encoding="utf-8"))
+
+
+def canonical_quads(quads: Iterable[Quad]) -> list[Quad]:
+    """The quads without duplicates, their blank nodes relabelled canonically (RDFC-1.0).
+
+    Every other term is returned as given (the very same rdflib object), so
+    literals keep their lexical form. Without blank nodes this is ``set(quads)``.
+
+    Canonical labels depend on the whole dataset (adding a quad may renumber
+    blank nodes), and RDFC-1.0 can take exponential time on pathological
+    graphs of many indistinguishable blank nodes.
+
+    >>> from rdflib import BNode, Literal, URIRef
+    >>> p = URIRef("https://example.org/p")
+    >>> canonical_quads([(BNode("random42"), p, Literal("x"), None)])
+    [(rdflib.term.BNode('c14n0'), rdflib.term.URIRef('https://example.org/p'), rdflib.term.Literal('x'), None)]
+    """
+    quads = set(quads)
+    if not any(isinstance(term, BNode) for quad in quads for term in quad):
+        return list(quads)
+    back: dict = {}
+
+    def to_ox(term, *, graph=False):
+        if term is None and graph:
+            return ox.DefaultGraph()
+        converted = to_oxigraph(term)
+        if not isinstance(term, BNode):
+            back[converted] = term
+        return converted
+
+    dataset = ox.Dataset(ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g, graph=True)) for s, p, o, g in quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+
+    def to_rdflib(term):
+        if isinstance(term, ox.DefaultGraph):
+            return None
+        return BNode(term.value) if isinstance(term, ox.BlankNode) else back[term]
+
+    return [tuple(to_rdflib(term) for term in (q.subject, q.predicate, q.object, q.graph_name)) for q in dataset]
+
+
+def _sorted_lines(data: bytes) -> bytes:
+    return b"".join(sorted(set(data.splitlines(keepends=True))))
+
+
+class _SortedTrigSerializer(TrigSerializer):
+    """rdflib's TriG serialiser with the graphs in a fixed order: the default graph, then by name."""
+
+    def __init__(self, store: Dataset):
+        super().__init__(store)
+        default = store.default_context.identifier
+        self.contexts.sort(key=lambda graph: (graph.identifier != default, isinstance(graph.identifier, BNode),
+                                              str(graph.identifier)))
+
+
+def _trig(dataset: Dataset) -> bytes:
+    stream = io.BytesIO()
+    _SortedTrigSerializer(dataset).serialize(stream, encoding="utf-8")
+    return stream.getvalue()
+
+
+def _sorted_json(data: bytes) -> bytes:
+    """JSON-LD with sorted keys and sorted arrays (except ``@list`` and ``@context``, whose order means something)."""
+
+    def order(value, key=None):
+        if isinstance(value, dict):
+            return {k: (v if k == "@context" else order(v, k)) for k, v in value.items()}
+        if isinstance(value, list):
+            items = [order(item) for item in value]
+            if key == "@list":
+                return items
+            return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+        return value
+
+    document = order(json.loads(data))
+    return (json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1,9 +1,9 @@
-"""End to end on the built-in corpus and on small real inputs: build, export, re-parse, rebuild."""
+"""End to end on the built-in corpus and on small real inputs: build and rebuild.
+
+Exports and their re-parsing are in test_export.py, SHACL conformance in test_validate.py.
+"""
 
 from __future__ import annotations
-
-import shutil
-import subprocess
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -14,9 +14,8 @@ from airace.extract.reader import read_article
 from airace.extract.statements import document_iri
 from airace.graph.build import BuildError, build, discover
 from airace.graph.cli import BUILT_IN_CORPUS, main
-from airace.graph.export import export
 from airace.graph.store import open_store
-from airace.ontology import RACE, validate
+from airace.ontology import RACE
 
 ONE_ARTICLE = (
     "---\ntitle: One article\n---\n"
@@ -81,32 +80,6 @@ def test_every_statement_traces_to_its_sentence(one_article):
         assert article.text[int(start):int(end)] == str(text)
         assert doc == document_iri(article.sha256)
         assert str(rule)
-
-
-def test_built_in_corpus_conforms_and_exports(corpus_store, tmp_path):
-    conforms, report = validate(graph_of(corpus_store))
-    assert conforms, report[:2000]
-    turtle = export(corpus_store, "turtle")
-    reparsed = Graph().parse(data=turtle, format="turtle")
-    assert isomorphic(reparsed, graph_of(corpus_store))
-    if shutil.which("rapper"):
-        path = tmp_path / "g.ttl"
-        path.write_bytes(turtle)
-        result = subprocess.run(["rapper", "-q", "-i", "turtle", "-c", str(path)], capture_output=True, text=True)
-        assert result.returncode == 0, result.stderr
-
-
-@pytest.mark.parametrize("format", ["nt", "nquads", "trig", "jsonld"])
-def test_every_export_format_reparses(corpus_store, format):
-    from rdflib import Dataset
-
-    data = export(corpus_store, format)
-    rdflib_format = {"nt": "nt", "nquads": "nquads", "trig": "trig", "jsonld": "json-ld"}[format]
-    if format == "nt":
-        assert isomorphic(Graph().parse(data=data, format="nt"), graph_of(corpus_store))
-    else:
-        dataset = Dataset().parse(data=data, format=rdflib_format)
-        assert len(dataset) + sum(len(g) for g in dataset.graphs() if g.identifier != dataset.default_graph.identifier) >= len(corpus_store)
 
 
 def test_building_twice_gives_an_isomorphic_graph(corpus_store):

@@ -62,11 +62,13 @@ def slug(name: str) -> str:
 
     >>> slug("Qwen 2.5-Max"), slug("Université de Toulouse"), slug("上海人工智能实验室")
     ('qwen-2-5-max', 'universite-de-toulouse', 'u4e0a-u6d77-u4eba-u5de5-u667a-u80fd-u5b9e-u9a8c-u5ba4')
+    >>> slug("DeepSeek 🐳")  # a character beyond the first 65,536 is kept too
+    'deepseek-u1f433'
     """
     text = unicodedata.normalize("NFKD", name)
     text = "".join(char for char in text if not unicodedata.combining(char))
     words = []
-    for word in re.split(r"[^0-9A-Za-z\u0080-\uffff]+", text.lower()):
+    for word in re.split(r"[^0-9A-Za-z\u0080-\U0010ffff]+", text.lower()):  # emoji too, not only the BMP
         if not word:
             continue
         if word.isascii():

@@ -146,14 +146,19 @@ TABLE_ARTICLE = (
 )
 
 
-def test_a_label_is_the_fullest_name_no_other_entity_goes_by(tmp_path):
-    path = tmp_path / "centres.md"
-    path.write_text(TABLE_ARTICLE, encoding="utf-8")
+def built_rows(tmp_path, text: str, variables: str, where: str) -> set[tuple[str, ...]]:
+    """Build one article of ``text``; the rows of ``SELECT variables WHERE { where }`` (race: and rdfs: declared)."""
+    path = tmp_path / "article.md"
+    path.write_text(text, encoding="utf-8")
     store = open_store(tmp_path / "s")
     build([path], store)
-    labels = {str(row[0]) for row in store.select(
-        "PREFIX race: <https://w3id.org/airace/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-        "SELECT ?label WHERE { ?centre a race:DataCentre ; rdfs:label ?label }").rows}
+    query = ("PREFIX race: <https://w3id.org/airace/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+             f"SELECT {variables} WHERE {{ {where} }}")
+    return {tuple(str(term) for term in row) for row in store.select(query).rows}
+
+
+def test_a_label_is_the_fullest_name_no_other_entity_goes_by(tmp_path):
+    labels = {label for (label,) in built_rows(tmp_path, TABLE_ARTICLE, "?label", "?centre a race:DataCentre ; rdfs:label ?label")}
     assert labels == {"Alibaba Cloud Ulanqab", "Huawei Cloud Ulanqab", "Tencent Cloud Chongqing"}
 
 
@@ -166,11 +171,6 @@ ELO_ARTICLE = (
 
 
 def test_a_countrys_score_names_the_model_behind_it(tmp_path):
-    path = tmp_path / "elo.md"
-    path.write_text(ELO_ARTICLE, encoding="utf-8")
-    store = open_store(tmp_path / "s")
-    build([path], store)
-    rows = {(str(row[0]), str(row[1])) for row in store.select(
-        "PREFIX race: <https://w3id.org/airace/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-        "SELECT ?country ?model WHERE { ?m race:subject/rdfs:label ?country ; race:model/rdfs:label ?model }").rows}
+    rows = built_rows(tmp_path, ELO_ARTICLE, "?country ?model",
+                      "?m race:subject/rdfs:label ?country ; race:model/rdfs:label ?model")
     assert rows == {("United States", "gpt-4o-2024-05-13"), ("China", "yi-large-preview")}

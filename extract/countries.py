@@ -50,7 +50,7 @@ def nationality_modifier(sentence: Span, found: list[Found]) -> Iterator[Yield]:
 
 
 def nationality_apposition(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Manycore Tech (群核科技) — a Chinese start-up focused on spatial models — is hiring."."""
+    """Example: "Manycore Tech (群核科技) — a Chinese start-up building 3D design tools — is hiring."."""
     for mention, span in found:
         if mention.kind not in COUNTRY_ABLE:
             continue
@@ -75,7 +75,7 @@ def country_in_name(sentence: Span, found: list[Found]) -> Iterator[Yield]:
 
 
 def row_place(cells: list[str], mentions: list[Mention]) -> Iterator[Yield]:
-    """Example: "Tencent Cloud\tQingpu (2023)\tYangtze River Delta Hub\t800,000" (the Qingpu data centre is in China).
+    """Example: "Tencent Cloud\tQingpu (2022)\tYangtze River Delta Hub\t500,000" (the Qingpu data centre is in China).
 
     A table row about a data centre or an organisation places it by a name that holds a
     place, or by a cell that names one (a city, a province, a hub named after them).

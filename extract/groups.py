@@ -1,7 +1,7 @@
 """Lists and groups in a sentence: which entities an enumeration names.
 
-"Chinese startups like DeepSeek and Moonshot AI", "China's 'new AI tigers' — Baichuan AI,
-MiniMax, Moonshot AI, and Zhipu AI —", "Ascend 910B and 910C": several rules need the members
+"Chinese startups like DeepSeek and Moonshot AI", "China's so-called tigers — Baichuan AI,
+MiniMax and Zhipu AI —", "Ascend 910B and 910C": several rules need the members
 of a list that starts after a description, and the mentions joined to a first one.
 """
 

@@ -42,7 +42,7 @@ def _thing_relation(owner: Mention, thing: Mention) -> str | None:
 
 
 def possessive_product(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Huawei's domestically produced Ascend 910B and 910C chips compete with Nvidia's A100, and Stanford University's Center for Human-Centered Artificial Intelligence tracks them."."""
+    """Example: "Huawei's locally made Ascend 910B and 910C accelerators trail Nvidia's A100, while Stanford University's Center for Human-Centered Artificial Intelligence keeps score."."""
     for owner, owner_span in found:
         after = sentence.doc[owner_span.end:owner_span.end + 1]
         if not after or after[0].text not in ("'s", "’s", "'"):
@@ -93,7 +93,7 @@ def _named_after(sentence: Span, found: list[Found], at: int) -> list[Mention]:
 
 
 def passive_agent(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "The Ascend 910B, designed by Huawei, is made by SMIC on a 7nm process; Baichuan AI and Zhipu AI were founded by Tsinghua University faculty; the largest cluster, owned by xAI and dubbed “Colossus,” grows."."""
+    """Example: "The Ascend 910B, designed by Huawei, is made by SMIC on a 7nm process; Baichuan AI and Zhipu AI were both founded by Tsinghua University graduates; the largest cluster, owned by xAI and dubbed “Colossus,” grows."."""
     for token in sentence:
         if token.lower_ != "by" or token.head.lemma_.lower() not in _AGENT_VERBS:
             continue
@@ -179,7 +179,7 @@ def _in_a_clause_below(token, verb) -> bool:
 
 
 def active_agent(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "On January 20, 2025, DeepSeek released R1; SMIC now produces 7nm chips for Huawei's Ascend 910B; Meta announced that it had trained Llama 3."."""
+    """Example: "Early in 2025 DeepSeek released R1; SMIC makes 7nm processors for Huawei's Ascend 910B; Meta said that it had trained Llama 3."."""
     for token in sentence:
         lemma = token.lemma_.lower()
         if token.pos_ != "VERB" or lemma not in _RELEASE_VERBS | _FABRICATE_VERBS:
@@ -318,7 +318,7 @@ def _team(sentence: Span, found: list[Found]) -> list[Mention]:
 
 
 def co_authored(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Collaboration among institutions at NeurIPS grows: a paper co-authored by researchers from ByteDance and Peking University won an award."."""
+    """Example: "Joint work keeps growing at NeurIPS: one study, co-authored by scientists from ByteDance and Peking University, took a prize."."""
     if not _COLLABORATION.search(sentence.text):
         return
     teams = [_team(sentence, found)] if _team(sentence, found) else _coordinated(found)
@@ -350,7 +350,7 @@ def _coordinated(found: list[Found]) -> list[list[Mention]]:
 
 
 def group_led_by(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "A working group led by SHLAB and comprising the companies Baidu, Huawei and Alibaba was formed."."""
+    """Example: "A new standards panel, led by SHLAB and including firms such as Baidu, Huawei and Alibaba, met in Shanghai."."""
     for token in sentence:
         if token.lower_ != "by" or token.i == sentence.start or sentence.doc[token.i - 1].lower_ not in ("led", "headed", "chaired", "coordinated"):
             continue
@@ -373,7 +373,7 @@ _TITLES = r"(?:co-?founder|founder|ceo|chief executive(?: officer)?|chairman|cha
 
 
 def title_affiliation(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Databricks co-founder Andy Konwinski, Sam Altman, CEO of OpenAI, and Ryan M. Allen of Soka University of America spoke."."""
+    """Example: "Databricks co-founder Andy Konwinski, Sam Altman, CEO of OpenAI, and Maria L. Chen of Soka University of America spoke."."""
     text = sentence.text
     for person, person_span in found:
         if person.kind != "Person":
@@ -396,7 +396,7 @@ _USE = re.compile(r"\b(?:access to|uses?|using|used|trained on|train(?:ed|s)? (?
 
 
 def uses_chip(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "DeepSeek has access to an estimated 10,000 H800s, and SiliconFlow serves DeepSeek models using Huawei’s domestically produced Ascend 910B AI chips."."""
+    """Example: "DeepSeek reportedly has access to some 20,000 H800s, and SiliconFlow serves DeepSeek models using Huawei’s locally built Ascend 910B AI chips."."""
     def names_a_product(span):  # "DeepSeek models", "Nvidia's NVLink": the maker of a thing, not a user
         possessive = span.end < len(span.doc) and span.doc[span.end].text in ("'s", "’s")
         return possessive or span.root.dep_ == "compound" and span.root.head.pos_ in ("NOUN", "PROPN")
@@ -421,7 +421,7 @@ _RIVAL_GAP = re.compile(r"\s*(?:,|and|or|, and|, or)\s*(?:[A-Z][\w.-]*(?:\s+[A-Z
 
 
 def competing_models(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Alibaba Cloud's Qwen 2.5 now competes with models like Anthropic's Claude 3.5 Sonnet and OpenAI's GPT-4o."."""
+    """Example: "Alibaba Cloud's Qwen 2.5 is pitched against rivals such as Anthropic's Claude 3.5 Sonnet and OpenAI's GPT-4o."."""
     match = _COMPETE.search(sentence.text)
     if not match:
         return
@@ -447,7 +447,7 @@ _OPEN = re.compile(r"open[- ](?:source[d]?|weights?)\s*$", re.I)
 
 
 def open_weights(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Labs release open-weights models (such as DeepSeek R1 and Llama 3), like the open-source DeepSeek-V3 model."."""
+    """Example: "Several labs now publish open-weights models (notably DeepSeek R1 and Llama 3), as well as the open-source DeepSeek-V3 model."."""
     for token in sentence:
         if re.fullmatch(r"open[- ]?(?:source[d]?|weights?)", token.text, re.I) or (
                 token.lower_ == "open" and token.i + 2 < sentence.end and sentence.doc[token.i + 1].text == "-"
@@ -481,7 +481,7 @@ _NODE = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d)?)\s?-?\s?(?:nm|nanometer|nanomet
 
 
 def process_node(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Huawei is now mass-producing 7-nanometer (nm) Ascend 910B and 910C AI chips."."""
+    """Example: "Huawei has begun volume output of 7-nanometer (nm) Ascend 910B and 910C parts."."""
     chips = [(m, span) for m, span in found if m.kind == "Chip"]
     if not chips:
         return
@@ -497,7 +497,7 @@ _RELEASED = re.compile(r"\b(?:released|launched|debuted|unveiled|introduced|rele
 
 
 def release_date(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "OpenAI's o1, which was initially released in September 2024, and the release of ChatGPT in November 2022 changed the field."."""
+    """Example: "The o1 model from OpenAI, first released in September 2024, came long after the release of ChatGPT in November 2022."."""
     models = [(m, span) for m, span in found if m.kind == "AIModel"]
     if not models:
         return
@@ -523,7 +523,7 @@ _HOSTING = re.compile(r"^\s*(?:\(\w+\)\s*)?(?:now |also |which )*(?:serves?|host
 
 
 def serves_models_of(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Amazon Web Services (AWS) now serves Anthropic's Claude models in AWS Bedrock."."""
+    """Example: "Amazon Web Services (AWS) also serves Anthropic's Claude models to its cloud customers."."""
     for host, host_span in found:
         if not host.is_organisation:
             continue
@@ -562,7 +562,7 @@ RULES: list[Callable[[Span, list[Found]], Iterable[Yield]]] = [
 
 
 def row_parent(cells: list[str], mentions: list[Mention]) -> Iterator[Yield]:
-    """Example: "Government (SOE)\tIntelligent Science and Technology Academy of China Aerospace Science and Industry Corporation\t9 (N/A)"
+    """Example: "Government (SOE)\tIntelligent Science and Technology Academy of China Aerospace Science and Industry Corporation\t12 (N/A)"
     (the academy belongs to the corporation its name ends with)."""
     for mention in mentions:
         if mention.is_organisation:

@@ -34,7 +34,7 @@ EXPECTED = {
     "group_led_by": {("SHLAB", "collaboratesWith", "Baidu"), ("SHLAB", "collaboratesWith", "Alibaba"),
                      ("Baidu", "collaboratesWith", "Huawei")},
     "title_affiliation": {("Andy Konwinski", "affiliatedWith", "Databricks"), ("Sam Altman", "affiliatedWith", "OpenAI"),
-                          ("Ryan M. Allen", "affiliatedWith", "Soka University of America")},
+                          ("Maria L. Chen", "affiliatedWith", "Soka University of America")},
     "uses_chip": {("DeepSeek", "usesChip", "H800"), ("SiliconFlow", "usesChip", "Ascend 910B")},
     "competing_models": {("Qwen 2.5", "competesWith", "Claude 3.5 Sonnet"), ("Qwen 2.5", "competesWith", "GPT-4o")},
     "open_weights": {("DeepSeek R1", "openWeights", True), ("Llama 3", "openWeights", True), ("DeepSeek-V3", "openWeights", True)},
@@ -78,7 +78,7 @@ def test_nationality_does_not_leak_past_a_verb(nlp):
 
 
 def test_the_owner_of_a_technology_is_not_its_user(nlp):
-    facts = facts_of(uses_chip, nlp, "Alibaba Cloud continues using Nvidia's NVLink technology and possibly uses Nvidia's H100 chips.")
+    facts = facts_of(uses_chip, nlp, "Alibaba Cloud keeps using Nvidia's NVLink interconnect and may also use Nvidia's H100 chips.")
     assert ("Nvidia", "usesChip", "H100") not in facts
     assert ("Alibaba Cloud", "usesChip", "H100") in facts
 
@@ -93,7 +93,7 @@ def test_researchers_are_not_credited_with_what_others_did(nlp):
 
 
 def test_the_maker_is_the_head_of_the_subject(nlp):
-    facts = facts_of(active_agent, nlp, "TikTok owner ByteDance has published several AI models, such as OmniHuman-1 and CyberHost.")
+    facts = facts_of(active_agent, nlp, "TikTok owner ByteDance has released a few video models, such as OmniHuman-1 and CyberHost.")
     assert ("CyberHost", "developedBy", "ByteDance") in facts and ("CyberHost", "developedBy", "TikTok") not in facts
 
 
@@ -103,13 +103,13 @@ def test_a_named_team_leaves_out_the_venue(nlp):
 
 
 def test_a_rival_named_in_the_object_is_not_the_makers(nlp):
-    facts = facts_of(active_agent, nlp, "On January 20, 2025, Chinese AI research company DeepSeek released R1, an open-source reasoning "
-                                        "large language model (LLM) competing with OpenAI’s then state-of-the-art o1 model.")
+    facts = facts_of(active_agent, nlp, "Early in 2025 the Chinese start-up DeepSeek released R1, a reasoning model "
+                                        "anyone may download, competing with OpenAI’s then state-of-the-art o1 model.")
     assert ("R1", "developedBy", "DeepSeek") in facts and ("o1", "developedBy", "DeepSeek") not in facts
 
 
 def test_a_technique_developed_by_others_is_no_model_of_theirs(nlp):
-    facts = facts_of(passive_agent, nlp, "Alibaba Cloud's latest Qwen 2.5 model series implemented techniques like grouped-query attention, first developed by Google Research in 2023.")
+    facts = facts_of(passive_agent, nlp, "Alibaba Cloud's newest Qwen 2.5 models adopted methods like grouped-query attention, first developed by Google Research in 2023.")
     assert not any(predicate == "developedBy" for _, predicate, _ in facts), facts
 
 
@@ -139,8 +139,8 @@ def test_row_rule_example_yields_its_facts(rule, nlp, tmp_path):
 
 
 def test_names_that_no_list_joins_do_not_collaborate(nlp):
-    facts = facts_of(co_authored, nlp, "Fang Shou’en, the head of the Chinese Communist Party committee at Tongji University — "
-                                       "researchers from which have co-authored NeurIPS papers — wrote an op-ed.")
+    facts = facts_of(co_authored, nlp, "Li Wei, who chairs the Chinese Communist Party committee at Tongji University — "
+                                       "whose researchers have co-authored NeurIPS papers — wrote an essay.")
     assert not facts, facts
 
 

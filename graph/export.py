@@ -27,7 +27,7 @@ from rdflib.plugins.serializers.trig import TrigSerializer
 
 from airace.ontology import ID, RACE
 
-from .store import LocalStore, RemoteStore, to_oxigraph
+from .store import LocalStore, RemoteStore, to_oxigraph, union_graph
 
 __all__ = ["FORMATS", "PREFIXES", "export", "canonical_quads"]
 
@@ -57,10 +57,8 @@ def export(store: LocalStore | RemoteStore, format: str = "turtle") -> bytes:
     if name is None:
         raise ValueError(f"unknown export format {format!r}; choose one of turtle, nt, nquads, trig, jsonld")
     if name in ("turtle", "nt"):
-        graph = Graph()
+        graph = union_graph(canonical_quads((s, p, o, None) for s, p, o, _ in store.quads()))
         _bind(graph)
-        for subject, predicate, obj, _ in canonical_quads((s, p, o, None) for s, p, o, _ in store.quads()):
-            graph.add((subject, predicate, obj))
         return _sorted_lines(graph.serialize(format="nt", encoding="utf-8")) if name == "nt" \
             else graph.serialize(format="turtle", encoding="utf-8")
     dataset = Dataset()

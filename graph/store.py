@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "to_oxigraph",
     "from_oxigraph",
     "bind",
+    "union_graph",
 ]
 
 DEFAULT_STORE = Path("airace-store")
@@ -363,9 +364,16 @@ def open_store(location: Path | str | None, *, read_only: bool = False) -> Local
     return LocalStore(location, read_only=read_only)
 
 
-def dataset(store: LocalStore | RemoteStore) -> Dataset:
-    """Copy the whole store into an rdflib Dataset (for serialisers and graph comparison)."""
-    result = Dataset()
-    for subject, predicate, obj, graph in store.quads():
-        result.add((subject, predicate, obj, graph or result.default_context.identifier))
-    return result
+def union_graph(quads: Iterable[Quad]) -> Graph:
+    """The triples of quads, every graph's together, as one rdflib Graph: the asserted graph
+    that Turtle and N-Triples carry (and what a test compares an export with).
+
+    >>> from rdflib import URIRef
+    >>> term = URIRef("https://example.org/a")
+    >>> len(union_graph([(term, term, term, URIRef("https://example.org/g1")), (term, term, term, None)]))
+    1
+    """
+    graph = Graph()
+    for subject, predicate, obj, _ in quads:
+        graph.add((subject, predicate, obj))
+    return graph

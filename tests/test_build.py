@@ -6,7 +6,7 @@ Exports and their re-parsing are in test_export.py, SHACL conformance in test_va
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
 
@@ -14,7 +14,7 @@ from airace.extract.reader import read_article
 from airace.extract.statements import document_iri
 from airace.graph.build import BuildError, build, discover
 from airace.graph.cli import BUILT_IN_CORPUS, main
-from airace.graph.store import open_store
+from airace.graph.store import open_store, union_graph
 from airace.ontology import RACE
 
 ONE_ARTICLE = (
@@ -40,17 +40,10 @@ def corpus_store(tmp_path_factory):
     return store
 
 
-def graph_of(store) -> Graph:
-    graph = Graph()
-    for s, p, o, _ in store.quads():
-        graph.add((s, p, o))
-    return graph
-
-
 def test_one_article_yields_its_facts(one_article):
     store = open_store(None)
     build([one_article], store)
-    graph = graph_of(store)
+    graph = union_graph(store.quads())
     id_ = "https://w3id.org/airace/id/"
     assert (URIRef(id_ + "model/deepseek-r1"), RACE.developedBy, URIRef(id_ + "org/deepseek")) in graph
     assert (URIRef(id_ + "org/deepseek"), RACE.country, URIRef(id_ + "country/china")) in graph
@@ -83,9 +76,9 @@ def test_every_statement_traces_to_its_sentence(one_article):
 
 
 def test_building_twice_gives_an_isomorphic_graph(corpus_store):
-    before, quads = graph_of(corpus_store), len(corpus_store)
+    before, quads = union_graph(corpus_store.quads()), len(corpus_store)
     build([BUILT_IN_CORPUS], corpus_store)
-    assert isomorphic(before, graph_of(corpus_store))
+    assert isomorphic(before, union_graph(corpus_store.quads()))
     assert len(corpus_store) == quads
 
 

@@ -27,7 +27,7 @@ from airace.extract.statements import document_iri, triples
 from airace.graph.build import build
 from airace.graph.cli import BUILT_IN_CORPUS
 from airace.graph.export import export
-from airace.graph.store import open_store
+from airace.graph.store import open_store, union_graph
 from airace.ontology import ID
 
 FORMATS = ["turtle", "nt", "nquads", "trig", "jsonld"]
@@ -79,13 +79,6 @@ def exports(two_builds, tmp_path_factory) -> dict[str, list[bytes]]:
     elsewhere = [export_in_a_fresh_process(first, tmp_path_factory.mktemp("x") / "seed1", 1),
                  export_in_a_fresh_process(second, tmp_path_factory.mktemp("x") / "seed2", 2)]
     return {name: [export(here, name), export(here, name), *(run[name] for run in elsewhere)] for name in FORMATS}
-
-
-def union_graph(quads) -> Graph:
-    graph = Graph()
-    for s, p, o, _ in quads:
-        graph.add((s, p, o))
-    return graph
 
 
 def assert_same_dataset(data: bytes, format: str, quads: list) -> None:

@@ -97,7 +97,7 @@ _FOOTNOTE_MARK = re.compile(r"\s*(?:[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+|\[\
 def _is_footnote(line: str) -> bool:
     """A footnote line that only points elsewhere: '⁶ https://…', '²⁵ Ibid., 401 (Figure 9).'
 
-    A footnote that says something ('²⁴ Ji Young Hwang, "Return or Stay?" … Korean
+    A footnote that says something ('²⁴ Min-jun Park, working paper prepared for Korean
     Development Institute') is prose: its authors and institutions are named there only.
     """
     marker = _FOOTNOTE_MARK.match(line)
@@ -114,9 +114,9 @@ _CITED_TITLE = re.compile(r"(?<![*\w])\*(?=\S)[^*\n]+(?<=\S)\*(?![*\w])|\[[^\[\]
 def _mask_citation_title(line: str, masked: str) -> str:
     """Blank the titles of cited works in a footnote, whose words are no names.
 
-    For example: '²³ Xiaomei Yan (eds.), *Education in China and the World*' keeps the
-    author and loses the title, which the tagger reads as organisations ('Education');
-    so does a linked title ('here: [China's Central Government AI Investment Likely Totals …](#)').
+    For example: '²³ Xiaomei Yan (editor), *Schooling in China and the World*' keeps the
+    author and loses the title, which the tagger reads as organisations ('World*');
+    so does a linked title ('Cloud: [China's Provincial Governments Likely Spend …](#)').
 
     >>> line = "² Ann Lee, *Big Data*, Springer."
     >>> _mask_citation_title(line, mask(line)).split()

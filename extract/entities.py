@@ -118,7 +118,7 @@ _STATISTICAL = {"ORG": "Organisation", "PERSON": "Person", "GPE": "Country", "PR
 def _clean_surface(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"^(?:the|The|a|an)\s+", "", text)  # "a National Innovation Investment Guidance Fund"
-    text = re.split(r"\s[(\[]", text)[0]  # "Korean Development Institute (School of Public Policy"
+    text = re.split(r"\s[(\[]", text)[0]  # "Korean Development Institute (School of International Policy Studies"
     text = re.sub(r"['’]s?$", "", text).strip()
     return text.strip(" ,;:-–—\"“”'‘’()[]")
 
@@ -153,12 +153,12 @@ def _is_quoted_term(span: Span) -> bool:
 
 
 def _is_plural_acronym(span: Span) -> bool:
-    """A plural acronym names a class of things: 'NSRIs (also known as NRDI) can have …'."""
+    """A plural acronym names a class of things: 'NSRIs (also known as NRDI) vary widely …'."""
     return bool(re.fullmatch(r"[A-Z]{2,}s", span.text.strip()))
 
 
 def _is_capitalised_word_at_sentence_start(span: Span) -> bool:
-    """A common word capitalised because it opens a sentence: 'Token throughput includes …'."""
+    """A common word capitalised because it opens a sentence: 'Token counts cover …'."""
     words = [token for token in span if not token.is_space]
     if len(words) != 1 or words[0].tag_ in {"NNP", "NNPS"} or re.fullmatch(r"[A-Z]{2,5}", words[0].text):
         return False  # a proper noun, or an acronym: "ISD refers to NSFC's Information Science Department."

@@ -146,7 +146,7 @@ def _is_chinese_personal_name(name: str, gloss: str) -> bool:
 def glossed_names(doc: Doc) -> list[Span]:
     """A capitalised name glossed in Chinese is a proper name, the gloss its other name.
 
-    Example: "Other major Chinese photoresist manufacturers include Beijing Kehua (北京科华) and Hubei Dinglong (鼎龙)."
+    Example: "Two resist suppliers, Beijing Kehua (北京科华) and Hubei Dinglong (鼎龙), both added capacity in 2023."
     gains the companies Beijing Kehua and Hubei Dinglong, with 北京科华 and 鼎龙 as their other names.
     The class comes from the name's shape ("… Investment Fund (国家人工智能产业投资基金)" is a
     government fund), a title ("Zhipu CEO Zhang Peng (张鹏)") or a Chinese personal name
@@ -221,9 +221,9 @@ def _org_span(doc: Doc, start: int, end: int, default: str | None = None) -> Spa
 def names_holding_a_place(doc: Doc) -> list[Span]:
     """An organisation's name may hold a country's, which the reference list would take alone.
 
-    Example: "Ryan M. Allen of Soka University of America examined the backgrounds of 31 core contributors."
-    gains the university Soka University of America (not America); after the country, "a subsidiary
-    of China Resources Microelectronics" gains the company China Resources Microelectronics (not China).
+    Example: "A survey by a sociologist at Soka University of America traced the careers of 40 engineers."
+    gains the university Soka University of America (not America); after the country, "owned
+    by China Resources Microelectronics" gains the company China Resources Microelectronics (not China).
     """
     spans = []
     for place in doc.ents:
@@ -254,9 +254,9 @@ def names_holding_a_place(doc: Doc) -> list[Span]:
 def units_of_known_organisations(doc: Doc) -> list[Span]:
     """A known organisation's name followed by a country or a publisher's word names its unit.
 
-    Example: "Over thirty companies have signed on, including Kuaishou, Volcano Engine, and Amazon Web Services China."
-    gains the company Amazon Web Services China; "(Shanghai Jiao Tong University Press and
-    Springer, 2024)" gains the publisher Shanghai Jiao Tong University Press.
+    Example: "More than a dozen firms joined the scheme in 2024, among them Kuaishou, Volcano Engine, and Amazon Web Services China."
+    gains the company Amazon Web Services China; "reissued by Shanghai Jiao Tong University
+    Press" gains the publisher Shanghai Jiao Tong University Press.
     """
     spans = []
     ents = list(doc.ents)
@@ -309,9 +309,9 @@ def _model_context(doc: Doc, start: int) -> bool:
 def models_named_in_context(doc: Doc) -> list[Span]:
     """A word shaped like a model's name, where the sentence speaks of models, names a model.
 
-    Example: "ByteDance has published several AI models trained to generate realistic videos of humans, such as OmniHuman-1 and CyberHost."
-    gains both as models; so do "… proposing a novel language model, RHO-1." and "… used to
-    train Chinese-Tiny-LLM". Without talk of models ("fighters such as J-20") it is no model.
+    Example: "ByteDance's researchers have shown new video models for animating portraits, such as OmniHuman-1 and CyberHost."
+    gains both as models; so do "… a compact language model, RHO-1." and "… the new corpus
+    to train Chinese-Tiny-LLM". Without talk of models ("fighters such as J-20") it is no model.
     """
     spans = []
     for match in _MODEL_WORD.finditer(doc.text):

@@ -80,7 +80,7 @@ def reporters(sentence: Span) -> set[int]:
     A verb reports a clause when 'that' opens one right after it ("NBER has found that", "Zuckerberg announced
     on January 24, 2025, that"); the words are read rather than the parse, which masked link syntax can break.
 
-    Example: "China's guidance funds spent $16.7 billion a year, though the NBER study's method was broad. Meta CEO Mark Zuckerberg announced on January 24, 2025, that Meta is planning to spend over $65 billion. Ryan M. Allen of Soka University of America examined the backgrounds of 31 core contributors to DeepSeek papers."
+    Example: "China's guidance funds spent $16.7 billion a year, though the NBER study's method was broad. Meta chief executive Mark Zuckerberg said on January 27, 2025, that Meta expects to invest more than $60 billion. Ryan M. Allen at Soka University of America traced the education of 27 core contributors to DeepSeek papers."
     """
     found = set()
     for token in sentence:

@@ -78,10 +78,10 @@ def _words_after(sentence: Span, start: int, *, allow_of: bool) -> list[Token]:
 
 
 def _part_of(sentence: Span, number: Span) -> str | None:
-    """The set a part is counted in: "41 of the top 100 most-cited AI papers" → 'top 100 most-cited AI papers',
+    """The set a part is counted in: "38 of the top 100 most-cited AI publications" → 'top 100 most-cited AI publications',
     "111 out of 201 members of the team" → 'members of the team (out of 201)'.
 
-    Example: "In 2024, China held 41 of the top 100 most-cited AI papers."
+    Example: "China produced 38 of the top 100 most-cited AI publications in 2023."
     """
     doc = sentence.doc
     index = number.end
@@ -115,7 +115,7 @@ def _part_of(sentence: Span, number: Span) -> str | None:
 def _by_change(number: Span) -> str | None:
     """A percentage after "by" on a verb is a change of the verb's object: "cut its prices by 85%" → 'cut prices'.
 
-    Example: "In December 2024, Alibaba cut its prices for Qwen-VL-Max by 85% to $0.41 per million input tokens."
+    Example: "In November 2024, Alibaba lowered Qwen-VL-Max rates by 72% to $0.45 per million input tokens."
     """
     by = number.root.head
     if by.lower_ != "by" or by.dep_ != "prep" or by.head.pos_ != "VERB":
@@ -132,7 +132,7 @@ def _by_change(number: Span) -> str | None:
 def _comparative(sentence: Span, number: Span) -> str | None:
     """A percentage before a comparative is a difference, not a share: "prices 99.8% lower" → 'prices lower'.
 
-    Example: "In December 2024, ByteDance slashed its prices for Doubao Pro models to prices 99.8% lower than OpenAI's GPT-4."
+    Example: "In May 2024, ByteDance launched Doubao Pro with prices 97.5% lower than OpenAI's GPT-4."
     """
     doc = sentence.doc
     if number.end >= sentence.end or doc[number.end].tag_ not in ("JJR", "RBR"):
@@ -195,7 +195,7 @@ def _noun_holding(number: Span) -> str | None:
 def _restated_object(number: Span) -> str | None:
     """A count set after the clause it sizes: "China has more full-time researchers than the US — 2.4 million".
 
-    Example: "China has more full-time employee researchers than the US as of 2023 — 2.4 million versus 1.7 million."
+    Example: "By 2022, China employed more full-time research staff than the US — 2.6 million versus 1.9 million."
     """
     root = number.root
     if root.dep_ not in ("dobj", "appos", "npadvmod", "attr") or root.head.pos_ not in ("VERB", "AUX"):
@@ -259,7 +259,7 @@ def _rank_metric(ordinal: Span) -> str:
 def period_of(quantity: Quantity, sentence: Span, carried: str | None) -> str | None:
     """The date written right after the figure, else the nearest date in the sentence, else the paragraph's.
 
-    Example: "The US federal government increased its AI R&D spending from $8.2 billion in 2021 to $10.4 billion in 2024."
+    Example: "The US government lifted its AI research budget from $7.6 billion in 2020 to $11.1 billion in 2023."
     """
     doc = sentence.doc
     all_dates = [ent for ent in sentence.ents if ent.label_ == "DATE" and re.search(rf"\b{YEAR}\b", ent.text)]

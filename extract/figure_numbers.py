@@ -203,7 +203,7 @@ def _duration_after(number: Span) -> Token | None:
 def _unlabelled_amounts(sentence: Span) -> Iterator[Quantity]:
     """Amounts the tagger missed: a number and a currency word or a process node.
 
-    Example: "The Big Fund was created in 2014. A second phase committed an additional 204 billion RMB ($28 billion) in 2019."
+    Example: "The Big Fund was set up in 2014. Its follow-on round raised a further 187 billion RMB ($26 billion) in 2020."
     """
     doc = sentence.doc
     index = sentence.start
@@ -229,7 +229,7 @@ def _unlabelled_amounts(sentence: Span) -> Iterator[Quantity]:
 def _ratios(sentence: Span) -> Iterator[Quantity]:
     """Ratios written as one token ("27x"), which the tagger leaves unlabelled.
 
-    Example: "Consumers may select DeepSeek R1, which is on average 27x cheaper per million tokens than o1."
+    Example: "Users can pick DeepSeek R1, which works out roughly 19x less expensive per million tokens than o1."
     """
     for token in sentence:
         match = re.fullmatch(r"(\d+(?:\.\d+)?)[x×]", token.text)
@@ -240,7 +240,7 @@ def _ratios(sentence: Span) -> Iterator[Quantity]:
 def _ranks(sentence: Span) -> Iterator[Quantity]:
     """Ordinals that place something in a ranking, not the second phase of a plan.
 
-    Example: "In 2016, China ranked fourth after the United States, United Kingdom, and France."
+    Example: "In 2018, China ranked third, behind the United States and Germany."
     """
     doc = sentence.doc
     # The tagger sometimes leaves "25th" unlabelled; its shape is enough.
@@ -265,7 +265,7 @@ def _ranks(sentence: Span) -> Iterator[Quantity]:
 def _lags(sentence: Span) -> Iterator[Quantity]:
     """A time one thing trails another by: "five years" where the clause speaks of a lag.
 
-    Example: "Since at least 2008, China's lag behind the US in leading-edge semiconductor production has averaged five years."
+    Example: "For well over a decade, China's chipmaking lag behind the US at the frontier has hovered around four years."
     """
     for ent in sentence.ents:
         match = re.fullmatch(r"(?:about |around |roughly |nearly |over |at least )?(\S+) (days?|weeks?|months?|years?)", ent.text.lower())

@@ -51,7 +51,7 @@ Rule = Callable[[Quantity, Context, frozenset], "Mention | None"]
 def _model_priced_per_token(quantity: Quantity, context: Context, sources: frozenset) -> Mention | None:
     """A price per million tokens belongs to a model.
 
-    Example: "In December 2024, Alibaba cut its prices for Qwen-VL-Max by 85% to $0.41 per million input tokens."
+    Example: "In November 2024, Alibaba lowered Qwen-VL-Max rates by 72% to $0.45 per million input tokens."
     """
     if quantity.unit != "USD per million tokens":
         return None
@@ -64,7 +64,7 @@ def _model_priced_per_token(quantity: Quantity, context: Context, sources: froze
 def _nationality_of_counted(quantity: Quantity, context: Context, sources: frozenset) -> Mention | None:
     """The country a nationality inside the counted phrase names.
 
-    Example: "In 2019, about 370,000 Chinese students were enrolled in US universities."
+    Example: "In 2018, roughly 355,000 Chinese students attended American colleges."
     """
     head = quantity.span.root.head if quantity.span.root.dep_ in ("nummod", "quantmod") else None
     if head is None or head.pos_ != "NOUN":
@@ -80,7 +80,7 @@ def _nationality_of_counted(quantity: Quantity, context: Context, sources: froze
 def _possessor(quantity: Quantity, context: Context, sources: frozenset) -> Mention | None:
     """The owner named by a possessive on the counted noun.
 
-    Example: "China had about 39,000 AI researchers compared to the US's 78,000 researchers. Intel's 10nm process nodes have roughly equivalent density to TSMC's 7nm nodes."
+    Example: "China employed some 42,000 AI researchers, against the US's 81,000 researchers. Intel's 10nm process nodes pack transistors about as densely as TSMC's 7nm nodes."
     """
     root = quantity.span.root
     noun = root.head if root.dep_ in ("nummod", "quantmod", "compound") else root
@@ -97,7 +97,7 @@ def _possessor(quantity: Quantity, context: Context, sources: frozenset) -> Ment
 def _entity_after_preposition(quantity: Quantity, context: Context, sources: frozenset) -> Mention | None:
     """A country tied to the figure by a preposition.
 
-    Example: "China currently has 2,152 top AI researchers, compared to 1,810 in the United States."
+    Example: "China is now home to 2,307 leading AI researchers, against 1,946 in the United States."
     """
     doc = context.sentence.doc
     window = doc[quantity.span.end:min(context.sentence.end, quantity.span.end + 7)]
@@ -115,7 +115,7 @@ def _entity_after_preposition(quantity: Quantity, context: Context, sources: fro
 def _entity_before_parenthesis(quantity: Quantity, context: Context, sources: frozenset) -> Mention | None:
     """A figure in parentheses elaborates what comes before them: the name right before, else the nearest one.
 
-    Example: "All other countries in the top 10, South Korea (244th) and Germany (210th), are far behind."
+    Example: "The remaining top-ten nations, South Korea (251st) and Germany (203rd), trail well behind."
     """
     doc = context.sentence.doc
     opening = next((token.i for token in reversed(doc[max(context.sentence.start, quantity.span.start - 12):quantity.span.start])
@@ -131,7 +131,7 @@ def _entity_before_parenthesis(quantity: Quantity, context: Context, sources: fr
 def _entity_sized_by_amount(quantity: Quantity, context: Context, sources: frozenset) -> Mention | None:
     """An amount written before a name sizes that name (a conversion in parentheses may come between).
 
-    Example: "In 2014, the Chinese government created the highly centralized 139 billion RMB ($21 billion) Big Fund."
+    Example: "In 2014, the Chinese state set up a tightly managed 142 billion RMB ($22 billion) Big Fund."
     """
     if quantity.unit not in ("USD", "RMB"):
         return None
@@ -157,7 +157,7 @@ def _entity_sized_by_amount(quantity: Quantity, context: Context, sources: froze
 def _clause_subject(quantity: Quantity, context: Context, sources: frozenset) -> Mention | None:
     """The subject of the figure's clause, climbing to the clause it hangs from while it has none.
 
-    Example: "In 2024, Chinese researchers contributed to 17.8% of AI research papers."
+    Example: "In 2023, Chinese scientists co-wrote 19.4% of published AI papers."
     """
     number = quantity.span.root
     if number.dep_ in ("nsubj", "nsubjpass"):
@@ -190,7 +190,7 @@ def _named_in_phrase(number: Token, span: Span, context: Context, sources: froze
 def _predicate_country(number: Token, context: Context) -> Mention | None:
     """The country a copula names when the figure is its subject.
 
-    Example: "According to WIPO, thirteen of the top twenty generative AI patent holders are Chinese, and only four are from the US."
+    Example: "According to WIPO, eleven of the top twenty holders of generative AI patents are Chinese, and a mere three are from the US."
     """
     verb = number.head
     if verb.lemma_ != "be":
@@ -269,7 +269,7 @@ def _nearest(quantity: Quantity, context: Context, sources: frozenset) -> Mentio
     An entity named after the figure as an example ("including China Mobile", "such as SMIC") is a member
     of the counted set, not its owner, and is never taken.
 
-    Example: "At Tencent, about 3,000 engineers work on AI. Over thirty companies have signed on to the project, including China Mobile."
+    Example: "At Tencent, about 3,000 engineers work on AI. More than forty firms have joined the initiative, including China Mobile."
     """
     kept = [(m, span) for m, span in context.candidates if span.start not in sources and not overlaps(span, quantity.span)]
     before = [m for m, span in kept if span.end <= quantity.span.start]
@@ -290,7 +290,7 @@ def _example(span: Span, number: Span) -> bool:
 def _entity_of_gapped_clause(quantity: Quantity, context: Context, sources: frozenset) -> Mention | None:
     """In a list of clauses that leave out their verb, the name right before a figure owns it.
 
-    Example: "By comparison, the US has about 10,000 researchers, the EU-27 around 20,000, and the UK roughly 3,000."
+    Example: "In contrast, the US has some 12,000 researchers, the EU-27 about 18,000, and the UK around 2,600."
     """
     doc = context.sentence.doc
     start = quantity.span.start
@@ -357,7 +357,7 @@ def compared_with(quantity: Quantity, subject: Mention, context: Context) -> Men
     """The other side of a ratio or a lag: what follows 'than', 'behind', 'on', 'after' or 'that of', else what
     an earlier 'to', 'than' or 'versus' names; an entity of the subject's own class first.
 
-    Example: "The report highlights how China now files nearly ten times more AI-related patents than the US."
+    Example: "The study notes that China now files roughly eight times more AI patent applications than the US does."
     """
     if quantity.unit != "times" and quantity.kind != "lag":
         return None
@@ -389,7 +389,7 @@ def subject_of(quantity: Quantity, context: Context) -> tuple[Mention | None, st
 def other_side(subject: Mention, context: Context) -> Mention | None:
     """The entity a sentence sets against a subject ("than the US", "versus China"), for the figure after "versus".
 
-    Example: "China has more full-time researchers than the US as of 2023 — 2.4 million versus 1.7 million."
+    Example: "By 2022, China employed more full-time researchers than the US — 2.6 million versus 1.9 million."
     """
     doc = context.sentence.doc
     for mention, span in context.candidates:

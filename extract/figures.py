@@ -41,7 +41,7 @@ class Figure:
 def figures_in(sentence: Span, found: list[tuple[Mention, Span]], *, carried_period: str | None) -> Iterator[Figure]:
     """The figures in one sentence (see the module's docstring for how each part is read).
 
-    Example: "In 2024, China accounted for 74.2% of global AI patents, amounting to 97,206 out of 131,121 total patents."
+    Example: "In 2022, China was responsible for 68.5% of all AI patents worldwide, and so held 88,412 out of 129,070 patents overall."
     """
     context = read_context(sentence, found)
     previous: tuple[Quantity, Mention, str] | None = None

@@ -321,7 +321,8 @@ def co_authored(sentence: Span, found: list[Found]) -> Iterator[Yield]:
     """Example: "Joint work keeps growing at NeurIPS: one study, co-authored by scientists from ByteDance and Peking University, took a prize."."""
     if not _COLLABORATION.search(sentence.text):
         return
-    teams = [_team(sentence, found)] if _team(sentence, found) else _coordinated(found)
+    team = _team(sentence, found)
+    teams = [team] if team else _coordinated(found)
     for team in teams:
         organisations = []
         for mention in team:

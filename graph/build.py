@@ -10,18 +10,18 @@ airace.graph.build.BuildError: no-such-folder: no such file or folder
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from rdflib import Literal, URIRef
 
-from airace.extract.document import extract
-from airace.extract.pipeline import load_pipeline
-from airace.extract.reader import SUFFIXES, ReadError, read_article
-from airace.extract.statements import document_iri, triples
+from airace.extract.reader import SUFFIXES, Article, ReadError, read_article
+from airace.extract.statements import document_iri
 from airace.ontology import RESOLUTION_GRAPH
 
+from .engines import EngineError, extract_shards, pipeline
 from .store import LocalStore, RemoteStore
 
 __all__ = ["BuildError", "Summary", "discover", "build", "resolve_labels", "counts"]
@@ -38,10 +38,18 @@ class Summary:
     statements: int = 0
     measurements: int = 0
     seconds: float = 0.0
+    built: int = 0
+    unchanged: int = 0
+    replaced: int = 0
     problems: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        return (f"{self.documents} documents, {self.entities} entities, {self.statements} statements, "
+        done = f"built {self.built}, unchanged {self.unchanged}"
+        if self.replaced:
+            done += f", replaced {self.replaced} old versions"
+        if self.problems:
+            done += f", {len(self.problems)} skipped"
+        return (f"{self.documents} documents ({done}), {self.entities} entities, {self.statements} statements, "
                 f"{self.measurements} measurements in {self.seconds:.1f} s")
 
 
@@ -57,8 +65,11 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            found.update(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
-        elif path.is_file():
+            # Anything named like an article goes to the reader, which says what is wrong with it
+            # (a broken link, a pipe, a folder), rather than vanishing here without a word.
+            found.update(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+                         and not (p.is_dir() and not p.is_symlink()))
+        elif path.exists() or path.is_symlink():
             found.add(path)
         else:
             raise BuildError(f"{path}: no such file or folder")
@@ -125,17 +136,59 @@ def counts(store: LocalStore | RemoteStore) -> dict[str, int]:
     return {"documents": int(row[0]), "entities": int(row[1]), "measurements": int(row[2]), "statements": len(store)}
 
 
+def _articles(files: list[Path], store, summary: Summary, on_document) -> Iterator[Article]:
+    """The articles to extract: each file read once; the unreadable, unchanged and duplicate left out.
+
+    A file whose content the store already holds is not extracted again (documents are
+    keyed by the hash of their bytes); a file that changed since it was last built from
+    the same place has its old document dropped, so its old statements go with it.
+    """
+    locations = store.locations()
+    held_elsewhere = Counter(locations.values())
+    seen: set[str] = set()
+    for path in files:
+        try:
+            article = read_article(path)
+        except ReadError as error:
+            summary.problems.append(str(error))
+            if on_document:
+                on_document(path, str(error))
+            continue
+        place = str(path.resolve())
+        previous = locations.get(place)
+        locations[place] = article.sha256
+        held_elsewhere[article.sha256] += 1
+        if previous and previous != article.sha256:
+            held_elsewhere[previous] -= 1
+            if held_elsewhere[previous] == 0:
+                store.replace_graph(document_iri(previous), [])
+                summary.replaced += 1
+        if article.sha256 in seen or store.has_graph(document_iri(article.sha256)):
+            summary.unchanged += 1
+            if on_document:
+                on_document(path, None)
+            continue
+        seen.add(article.sha256)
+        yield article
+    store.set_locations(locations)
+
+
 def build(
     paths: Iterable[Path],
     store: LocalStore | RemoteStore,
     *,
     model: str | None = None,
+    engine: str = "local",
+    workers: int = 1,
+    shards: Path | None = None,
     on_document: Callable[[Path, str | None], None] | None = None,
 ) -> Summary:
     """Extract every article under ``paths`` into ``store``, one named graph per document.
 
     A file that cannot be read is reported in ``Summary.problems`` and skipped;
     the others are built. ``on_document(path, problem)`` is called after each file.
+    ``engine`` and ``workers`` say where extraction runs (see :mod:`airace.graph.engines`);
+    ``shards``, a folder, keeps the N-Quads of each batch there as well.
 
     Raises
     ------
@@ -146,21 +199,28 @@ def build(
     files = discover(paths)
     if not files:
         raise BuildError("no articles found (looked for " + ", ".join(SUFFIXES) + " files)")
-    nlp = load_pipeline(model)
+    if engine == "local" and workers <= 1:
+        pipeline(model)  # a missing model is reported before any file is read
+    if shards is not None:
+        shards = Path(shards)
+        shards.mkdir(parents=True, exist_ok=True)
     summary = Summary()
-    for path in files:
-        problem = None
-        try:
-            article = read_article(path)
-        except ReadError as error:
-            problem = str(error)
-            summary.problems.append(problem)
-        else:
-            store.replace_graph(document_iri(article.sha256), triples(extract(article, nlp)))
-        if on_document:
-            on_document(path, problem)
+    try:
+        produced = extract_shards(_articles(files, store, summary, on_document), engine=engine, workers=workers,
+                                  model=model)
+        for number, shard in enumerate(produced):
+            if shards is not None:
+                (shards / f"part-{number:06d}.nq").write_bytes(shard.data)
+            store.load_graphs(shard.data, [document_iri(article.sha256) for article in shard.articles])
+            summary.built += len(shard.articles)
+            if on_document:
+                for article in shard.articles:
+                    on_document(Path(article.name), None)
+    except EngineError as error:
+        raise BuildError(str(error)) from error
     if len(summary.problems) == len(files):
-        raise BuildError("nothing could be built: " + "; ".join(summary.problems))
+        raise BuildError(f"nothing could be built: all {len(files)} files found were skipped "
+                         f"(the first: {summary.problems[0]})")
     resolve_labels(store)
     store.flush()
     totals = counts(store)

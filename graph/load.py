@@ -144,41 +144,47 @@ def load_file(
         data = path.read_bytes()
     except OSError as error:
         raise LoadError(f"{path}: cannot be read ({error.strerror or error})") from error
-    default = URIRef(str(graph)) if graph else load_graph_iri(data)
+    default = ox.NamedNode(str(graph) if graph else str(load_graph_iri(data)))
     digest = hashlib.sha256(data).hexdigest()[:16]
     blank_nodes: dict[str, ox.BlankNode] = {}
 
     def term(node):
+        # Blank nodes get names of this file's own, so two files' _:b0 stay two nodes.
         if isinstance(node, ox.BlankNode):
             if node.value not in blank_nodes:
                 blank_nodes[node.value] = ox.BlankNode(f"l{digest}b{len(blank_nodes)}")
-            node = blank_nodes[node.value]
-        return from_oxigraph(node)
+            return blank_nodes[node.value]
+        return node
 
     def graph_name(node):
         if isinstance(node, ox.DefaultGraph):
             return default
         if isinstance(node, ox.BlankNode):  # TriG allows `_:g { ... }`; the store names graphs by IRI
-            return URIRef(f"{load_graph_iri(data)}-{str(term(node)).removeprefix('l' + digest)}")
-        return term(node)
+            return ox.NamedNode(f"{default.value}-{term(node).value.removeprefix('l' + digest)}")
+        return node
 
-    graphs: dict[URIRef, list] = {}
+    quads: list[ox.Quad] = []
+    graphs: set[ox.NamedNode] = set()
     try:
         for quad in ox.parse(data, rdf_format, base_iri=base_iri or path.resolve().as_uri()):
-            if any(isinstance(node, ox.Triple) for node in (quad.subject, quad.object)):
+            subject, obj, name = quad.subject, quad.object, quad.graph_name
+            if isinstance(subject, ox.Triple) or isinstance(obj, ox.Triple):
                 raise LoadError(f"{path}: holds RDF 1.2 triple terms, which airace's store does not take")
-            triple = (term(quad.subject), term(quad.predicate), term(quad.object))
-            graphs.setdefault(graph_name(quad.graph_name), []).append(triple)
+            # Most quads pass through as parsed: a million of them load at the parser's speed.
+            if isinstance(subject, ox.BlankNode) or isinstance(obj, ox.BlankNode) or not isinstance(name, ox.NamedNode):
+                quad = ox.Quad(term(subject), quad.predicate, term(obj), graph_name(name))
+            graphs.add(quad.graph_name)
+            quads.append(quad)
     except LoadError:
         raise
     except SyntaxError as error:
         raise LoadError(f"{path}: not valid {rdf_format.name}: {_syntax_message(error)}") from error
     except ValueError as error:
         raise LoadError(f"{path}: {error}") from error
-    if not graphs:
-        graphs[default] = []
-    total = sum(store.replace_graph(name, triples) for name, triples in graphs.items())
+    graphs = graphs or {default}
+    total = store.replace_quads(graphs, quads)
     store.flush()
+    graphs = {URIRef(name.value) for name in graphs}
     return Loaded(path, sorted(graphs), total)
 
 

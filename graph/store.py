@@ -32,13 +32,16 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
+
+from . import generations
 
 __all__ = [
     "Table",
@@ -46,6 +49,10 @@ __all__ = [
     "LocalStore",
     "RemoteStore",
     "open_store",
+    "writing",
+    "query_dataset",
+    "merge_named_graphs",
+    "UNNAMED_GRAPH",
     "to_oxigraph",
     "from_oxigraph",
     "bind",
@@ -53,6 +60,9 @@ __all__ = [
 ]
 
 DEFAULT_STORE = Path("airace-store")
+_LOCATIONS = "locations.json"
+#: Where triples loaded without a graph of their own go.
+UNNAMED_GRAPH = URIRef("https://w3id.org/airace/id/graph/unnamed")
 
 Triple = tuple[Identifier, Identifier, Identifier]
 Quad = tuple[Identifier, Identifier, Identifier, Identifier | None]
@@ -160,18 +170,26 @@ class LocalStore:
         When the folder cannot be opened (locked by another process, not a store, no permission).
     """
 
-    def __init__(self, path: Path | str | None, *, read_only: bool = False):
+    def __init__(self, path: Path | str | None, *, read_only: bool = False, database: Path | None = None):
         self.path = Path(path) if path is not None else None
+        self._locations: dict[str, str] = {}
         try:
             if self.path is None:
                 self._store = ox.Store()
-            elif read_only:
-                if not self.path.exists():
+                self.database = None
+                return
+            self.database = database or generations.database(self.path)
+            if read_only:
+                if self.database is None:
                     raise StoreError(f"{self.path}: no store here; run `airace build` first")
-                self._store = ox.Store.read_only(str(self.path))
+                self._store = ox.Store.read_only(str(self.database))
             else:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._store = ox.Store(str(self.path))
+                if self.database is None:
+                    # A new store: its first, empty generation has nothing to lose.
+                    with generations.new_generation(self.path) as first:
+                        ox.Store(str(first)).flush()
+                    self.database = generations.database(self.path)
+                self._store = ox.Store(str(self.database))
         except OSError as error:
             raise StoreError(f"{self.path}: cannot open the store ({error})") from error
 
@@ -181,7 +199,7 @@ class LocalStore:
     def _query(self, query: str, bindings: Mapping[str, Identifier] | None):
         query = bind(query, bindings)
         try:
-            return self._store.query(query, use_default_graph_as_union=True)
+            return self._store.query(query, **query_dataset(self._store))
         except SyntaxError as error:
             raise StoreError(f"the query is not valid SPARQL: {error}") from error
         except OSError as error:
@@ -215,12 +233,37 @@ class LocalStore:
         """Replace the named graph ``graph`` with ``triples`` in one transaction; return how many."""
         name = ox.NamedNode(str(graph))
         quads = [ox.Quad(*(to_oxigraph(term) for term in triple), name) for triple in set(triples)]
+        self._replace([name], lambda: self._store.extend(quads))
+        return len(quads)
+
+    def _replace(self, graphs: Iterable[ox.NamedNode], write, *, drop: bool = True) -> None:
+        """Drop ``graphs``, call ``write()`` to fill them anew, and keep the default graph their merge.
+
+        Oxigraph's union of named graphs repeats a triple once per graph that holds it
+        (oxigraph#1919, fixed after 0.5.13), so a query joining three facts about DeepSeek,
+        stated in a thousand documents each, would meet a billion rows. The store therefore
+        keeps the RDF merge of its named graphs, every triple once, as its default graph, and
+        queries read that.
+        """
+        graphs = list(graphs)
         try:
-            self._store.remove_graph(name)
-            self._store.extend(quads)
+            for graph in graphs if drop else ():
+                if self._store.contains_named_graph(graph):
+                    # What only this graph said leaves the merge with it.
+                    self._store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
+                                       f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != {graph}) }} }}")
+                    self._store.remove_graph(graph)
+            write()
+            merged = (ox.Quad(quad.subject, quad.predicate, quad.object)
+                      for graph in graphs for quad in self._store.quads_for_pattern(None, None, None, graph))
+            self._store.extend(merged)
         except OSError as error:
             raise StoreError(f"{self.path}: the store could not be written ({error})") from error
-        return len(quads)
+
+    def replace_quads(self, graphs: Iterable[ox.NamedNode], quads: list[ox.Quad]) -> int:
+        """Replace the named ``graphs`` by ``quads`` (Oxigraph's own, in those graphs); return how many."""
+        self._replace(graphs, lambda: self._store.bulk_extend(quads))
+        return len(set(quads))
 
     def graphs(self) -> list[URIRef]:
         """The named graphs in the store, sorted."""
@@ -229,6 +272,8 @@ class LocalStore:
     def quads(self) -> Iterator[Quad]:
         """Every quad in the store, as rdflib terms (the graph is None for the default graph)."""
         for quad in self._store:
+            if isinstance(quad.graph_name, ox.DefaultGraph):
+                continue  # the merge of the named graphs, derived from them
             yield (
                 from_oxigraph(quad.subject),
                 from_oxigraph(quad.predicate),
@@ -237,24 +282,57 @@ class LocalStore:
             )
 
     def __len__(self) -> int:
-        return len(self._store)
+        merge = next(iter(self._store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0]
+        return len(self._store) - int(merge.value)
 
     def load(self, data: bytes, *, format: str, graph: URIRef | None = None) -> None:
-        """Bulk-load serialised RDF (``format`` is a media type or an extension such as ``nq``)."""
+        """Add serialised RDF (``format`` is a media type or an extension such as ``nq``).
+
+        Triples outside any named graph go to ``graph``, by default :data:`UNNAMED_GRAPH`:
+        the default graph is the merge of the named ones, kept by the store itself.
+        """
         rdf_format = ox.RdfFormat.from_extension(format) or ox.RdfFormat.from_media_type(format)
         if rdf_format is None:
             raise StoreError(f"unknown RDF format {format!r}")
+        target = ox.NamedNode(str(graph or UNNAMED_GRAPH))
         try:
-            self._store.bulk_load(
-                data, format=rdf_format, to_graph=ox.NamedNode(str(graph)) if graph else None
-            )
+            quads = [quad if isinstance(quad.graph_name, ox.NamedNode)
+                     else ox.Quad(quad.subject, quad.predicate, quad.object, target)
+                     for quad in ox.parse(data, rdf_format)]
         except SyntaxError as error:
             raise StoreError(f"the data is not valid {format}: {error}") from error
+        self._replace({quad.graph_name for quad in quads}, lambda: self._store.bulk_extend(quads), drop=False)
 
     def flush(self) -> None:
         """Make every write durable on disk."""
-        if self.path is not None:
+        if self.database is not None:
             self._store.flush()
+            if self._locations:
+                _write_json(self.database / _LOCATIONS, self._locations)
+
+    def close(self) -> None:
+        """Close the database: readers that open it next see every write, compacted and at rest."""
+        # Oxigraph closes a database when its last handle goes; this is the only handle.
+        self._store = None
+
+    def has_graph(self, graph: URIRef) -> bool:
+        """Whether the named graph ``graph`` holds anything."""
+        return self._store.contains_named_graph(ox.NamedNode(str(graph)))
+
+    def load_graphs(self, data: bytes, graphs: Iterable[URIRef]) -> None:
+        """Replace ``graphs`` by the N-Quads ``data`` (which holds their quads), in one transaction."""
+        self._replace([ox.NamedNode(str(graph)) for graph in graphs],
+                      lambda: self._store.load(data, format=ox.RdfFormat.N_QUADS))
+
+    def locations(self) -> dict[str, str]:
+        """Where each built file was (its absolute path) and the content hash it had then."""
+        if not self._locations and self.database is not None and (self.database / _LOCATIONS).is_file():
+            self._locations = json.loads((self.database / _LOCATIONS).read_text(encoding="utf-8"))
+        return dict(self._locations)
+
+    def set_locations(self, locations: Mapping[str, str]) -> None:
+        """Record where built files were; written beside the database on :meth:`flush`."""
+        self._locations = dict(sorted(locations.items()))
 
 
 # --- a remote SPARQL 1.1 endpoint ---------------------------------------------------------
@@ -335,6 +413,28 @@ class RemoteStore:
     def flush(self) -> None:
         """Nothing to do: the endpoint owns durability."""
 
+    def has_graph(self, graph: URIRef) -> bool:
+        return self.ask(f"ASK {{ GRAPH {graph.n3()} {{ ?s ?p ?o }} }}")
+
+    def load_graphs(self, data: bytes, graphs: Iterable[URIRef]) -> None:
+        parsed = Dataset()
+        parsed.parse(data=data, format="nquads")
+        for graph in graphs:
+            self.replace_graph(graph, parsed.graph(graph))
+
+    def replace_quads(self, graphs: Iterable[ox.NamedNode], quads: list[ox.Quad]) -> int:
+        grouped: dict[ox.NamedNode, list] = {graph: [] for graph in graphs}
+        for quad in quads:
+            grouped[quad.graph_name].append(tuple(from_oxigraph(term) for term in (quad.subject, quad.predicate, quad.object)))
+        return sum(self.replace_graph(URIRef(graph.value), triples) for graph, triples in grouped.items())
+
+    def locations(self) -> dict[str, str]:
+        """An endpoint keeps no record of files: a changed file is added beside its old version."""
+        return {}
+
+    def set_locations(self, locations: Mapping[str, str]) -> None:
+        """Nothing is recorded (see :meth:`locations`)."""
+
 
 def _term_from_json(value: dict | None) -> Identifier | None:
     if value is None:
@@ -362,6 +462,59 @@ def open_store(location: Path | str | None, *, read_only: bool = False) -> Local
     if isinstance(location, str) and location.startswith(("http://", "https://")):
         return RemoteStore(location)
     return LocalStore(location, read_only=read_only)
+
+
+def query_dataset(store: ox.Store) -> dict:
+    """The dataset arguments of a query: the default graph when it holds the merge of the named
+    graphs (every store airace writes), else the union of the named graphs (a store written
+    before, or by another tool)."""
+    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+        return {}
+    return {"use_default_graph_as_union": True}
+
+
+def merge_named_graphs(store: ox.Store) -> None:
+    """Make the default graph of ``store`` the merge of its named graphs anew (after a SPARQL
+    update, which may have changed any graph)."""
+    store.clear_graph(ox.DefaultGraph())
+    store.extend(ox.Quad(quad.subject, quad.predicate, quad.object)
+                 for quad in store if not isinstance(quad.graph_name, ox.DefaultGraph))
+
+
+@contextmanager
+def writing(location: Path | str | None) -> Iterator[LocalStore | RemoteStore]:
+    """The store at ``location``, for a build or load that lands whole or not at all.
+
+    On disk, the writes go to a new generation of the store folder, which becomes the
+    active one only when the body has finished (see :mod:`airace.graph.generations`);
+    if the body raises, or the process is killed, the store stays as it was.
+    An endpoint or a store in memory is written in place.
+
+    Raises
+    ------
+    StoreError
+        When another process is writing to the folder, or it cannot be written.
+    """
+    if location is None or (isinstance(location, str) and location.startswith(("http://", "https://"))):
+        store = open_store(location)
+        yield store
+        store.flush()
+        return
+    folder = Path(location)
+    try:
+        with generations.new_generation(folder) as target:
+            store = LocalStore(folder, database=target)
+            yield store
+            store.flush()
+            store.close()
+    except generations.GenerationError as error:
+        raise StoreError(str(error)) from error
+    except OSError as error:
+        raise StoreError(f"{folder}: cannot write the store ({error})") from error
+
+
+def _write_json(path: Path, data) -> None:
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def union_graph(quads: Iterable[Quad]) -> Graph:

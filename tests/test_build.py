@@ -5,6 +5,9 @@ Exports and their re-parsing are in test_export.py, SHACL conformance in test_va
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
@@ -85,14 +88,24 @@ def test_building_twice_gives_an_isomorphic_graph(corpus_store):
 def test_build_reports_bad_files_and_builds_the_rest(tmp_path, one_article):
     (tmp_path / "empty.txt").write_text("")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02abc")
-    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 and Huawei".encode("latin-1"))
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 owners met Huawei in Paris.".encode("latin-1"))
+    (tmp_path / "gone.md").symlink_to(tmp_path / "nowhere.md")
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "folder.md").mkdir()  # a folder named like an article is walked, not read
     store = open_store(None)
     summary = build([tmp_path], store)
-    assert summary.documents == 1
-    assert len(summary.problems) == 3
-    assert any("empty.txt: the file is empty" in p for p in summary.problems)
-    assert any("binary.txt" in p and "binary" in p for p in summary.problems)
-    assert any("latin1.txt" in p and "UTF-8" in p for p in summary.problems)
+    assert (summary.documents, summary.built) == (2, 2)
+    problems = sorted(summary.problems)
+    assert len(problems) == 4, problems
+    assert all(problem.count("\n") == 0 for problem in problems)
+    by_file = {Path(problem.split(": ")[0]).name: problem for problem in problems}
+    assert sorted(by_file) == ["binary.txt", "empty.txt", "gone.md", "pipe.txt"]
+    assert "empty" in by_file["empty.txt"]
+    assert "binary" in by_file["binary.txt"]
+    assert "symlink" in by_file["gone.md"] and "nowhere.md" in by_file["gone.md"]
+    assert "not a regular file" in by_file["pipe.txt"]
+    assert "Café" in store.select("SELECT ?text WHERE { ?s <https://w3id.org/airace/ontology#text> ?text "
+                                  "FILTER(CONTAINS(?text, 'Caf')) }").rows[0][0]
 
 
 def test_nothing_to_build_is_an_error(tmp_path):

@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STORE ?= out/store
 
-.PHONY: setup demo test clean
+.PHONY: setup demo test bench clean
 
 setup: $(VENV)/.installed
 
@@ -26,6 +26,10 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# The benchmarks: ratios measured in one run, written to BENCHMARKS.md (about eight minutes).
+bench: setup
+	$(BIN)/python bench/run.py --write BENCHMARKS.md
 
 clean:
 	rm -rf $(VENV) out airace-store

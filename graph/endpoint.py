@@ -31,6 +31,8 @@ import pyoxigraph as ox
 
 from .protocol import (GRAPH_TYPES, RESULT_TYPES, ProtocolError, Reply, SparqlRequest, Task, choose, execute,
                        format_named, parse_request)
+from . import generations
+from .querying import on_deep_stack, process_ending
 from .store import LocalStore, StoreError
 
 __all__ = ["ServeError", "is_loopback", "WorkerPool", "EndpointServer", "make_server", "serve"]
@@ -47,7 +49,8 @@ class _OpenStore(LocalStore):
     """A :class:`LocalStore` over a handle the worker already holds, for the page's queries."""
 
     def __init__(self, handle: ox.Store):
-        self.path = None
+        self.path = self.database = None
+        self._locations = {}
         self._store = handle
 
 
@@ -58,11 +61,18 @@ def _page(store: ox.Store) -> str:
     return render_html(view_data(knowledge_graph(_OpenStore(store))))
 
 
+def _answer(store: ox.Store, task: Task) -> Reply:
+    if task.kind == "page":
+        return Reply(200, "text/html; charset=utf-8", _page(store).encode("utf-8"))
+    return execute(store, task)
+
+
 def _work(conn, path: str, writable: bool) -> None:
     """A worker process: open the store, say so, then answer tasks until the server hangs up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the server stops us
     try:
-        store = ox.Store(path) if writable else ox.Store.read_only(path)
+        database = str(generations.database(Path(path)) or path)  # the store folder's active generation
+        store = ox.Store(database) if writable else ox.Store.read_only(database)
     except OSError as error:
         conn.send(("failed", str(error)))
         return
@@ -73,10 +83,8 @@ def _work(conn, path: str, writable: bool) -> None:
         except (EOFError, OSError):
             return
         try:
-            if task.kind == "page":
-                reply = Reply(200, "text/html; charset=utf-8", _page(store).encode("utf-8"))
-            else:
-                reply = execute(store, task)
+            # On a large stack: a long or deeply nested query overflows a main thread's and kills the worker.
+            reply = on_deep_stack(_answer, store, task)
         except Exception as error:  # a bug: say so, keep the worker
             traceback.print_exc()
             reply = Reply.text(500, f"internal error: {error!r}")
@@ -191,20 +199,26 @@ class WorkerPool:
         return None
 
     def run(self, task: Task, timeout: float, *, what: str = "query") -> Reply:
-        """Run ``task`` in a worker; after ``timeout`` seconds (waiting included) kill it and answer 503."""
-        deadline = time.monotonic() + timeout
-        worker = self._take(deadline)
+        """Run ``task`` in a worker, answering 503 when none is free within ``timeout`` seconds or when the
+        task runs longer than ``timeout`` seconds (its worker is then killed and replaced).
+
+        The wait and the run have a limit each: were the wait counted in the run's time, a quick
+        query that waited behind slow ones would be killed with its worker, and under load every
+        kill would lengthen the next waits until most queries were killed.
+        """
+        worker = self._take(time.monotonic() + timeout)
         if worker is None:
-            return Reply.text(503, f"all {self.size} workers stayed busy for the {timeout:g} s limit; try again")
+            return Reply.text(503, f"all {self.size} workers stayed busy for {timeout:g} s (--timeout); try again")
         try:
             worker.conn.send(task)
-            if worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            if worker.conn.poll(timeout):
                 reply = worker.conn.recv()
                 self._idle.put(worker)
                 return reply
-        except (EOFError, OSError) as error:
+        except (EOFError, OSError):  # the worker died: its exit code says how
             self._retire(worker)
-            return Reply.text(500, f"the worker running the {what} stopped ({error or 'no answer'})")
+            return Reply.text(500, f"the worker running the {what} died ({process_ending(worker.process.exitcode)}) "
+                                   f"without answering; if the {what} is very long or deeply nested, simplify it")
         self._retire(worker)
         return Reply.text(503, f"the {what} ran longer than the {timeout:g} s limit (--timeout) and was stopped")
 
@@ -215,6 +229,16 @@ class WorkerPool:
             workers, self._workers = list(self._workers), set()
         for worker in workers:
             worker.stop()
+
+
+def _shown(text: str | None, limit: int = 100) -> str:
+    """A client's value quoted for a message, cut at ``limit`` characters (a header can be 64 KB).
+
+    >>> _shown("x/y," * 40, limit=12)
+    "'x/y,x/y,x/y,…'"
+    """
+    text = "" if text is None else text
+    return repr(text) if len(text) <= limit else repr(text[:limit])[:-1] + "…'"
 
 
 # --- HTTP ------------------------------------------------------------------------------
@@ -303,12 +327,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, method: str) -> None:
         try:
-            url = urllib.parse.urlsplit(self.path)
             body = self._body() if method == "POST" else b""
             if body is None:
                 return
+            try:
+                url = urllib.parse.urlsplit(self.path)
+            except ValueError as error:  # an absolute URL with an unreadable host ("http://[::1/…")
+                self._send(Reply.text(400, f"the request's URL cannot be read ({error}); send /sparql?query=…"))
+                return
             if not self._host_allowed():
-                self._send(Reply.text(403, f"Host {self.headers.get('Host')!r} is not served; "
+                self._send(Reply.text(403, f"Host {_shown(self.headers.get('Host'))} is not served; "
                                            f"use http://127.0.0.1:{self.server.server_port}/"))
             elif url.path == "/sparql":
                 reply, cors = self._sparql(method, url.query, body)
@@ -318,9 +346,10 @@ class _Handler(BaseHTTPRequestHandler):
             elif url.path in ("/", "/graph"):
                 self._send(Reply.text(405, "the graph page is read by GET; send queries to /sparql"))
             else:
-                self._send(Reply.text(404, f"{url.path} is not here: the endpoint is /sparql, the graph page /"))
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True  # the client went away
+                self._send(Reply.text(404, f"{_shown(url.path)} is not here: the endpoint is /sparql, "
+                                           "the graph page /"))
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            self.close_connection = True  # the client went away, or sent nothing for `timeout` seconds
 
     def _sparql(self, method: str, query_string: str, body: bytes) -> tuple[Reply, bool]:
         try:
@@ -342,7 +371,8 @@ class _Handler(BaseHTTPRequestHandler):
         )
         if task.results_type is None and task.graph_type is None:
             offered = ", ".join(dict.fromkeys([*RESULT_TYPES.values(), *GRAPH_TYPES.values()]))
-            return Reply.text(406, f"the Accept header {accept!r} allows no format this endpoint offers: {offered}"), True
+            return Reply.text(406, f"the Accept header {_shown(accept)} allows no format this endpoint offers: "
+                                   f"{offered}"), True
         return self.server.pool.run(task, self.server.query_timeout), True
 
     def _update(self, request: SparqlRequest) -> Reply:
@@ -365,6 +395,14 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         self._dispatch("POST")
 
+    def _not_allowed(self) -> None:
+        """A method HTTP knows but this server does not take (without it, http.server answers 501)."""
+        self.close_connection = True  # a body it may carry is not read: the connection cannot be reused
+        self._send(Reply.text(405, f"{self.command} is not taken here: query /sparql by GET or POST, "
+                                   "read the graph page / by GET"))
+
+    do_PUT = do_DELETE = do_PATCH = _not_allowed  # noqa: N815 (http.server's names)
+
     def do_OPTIONS(self) -> None:  # noqa: N802
         """A CORS preflight: queries may come from any origin when ``--cors`` is on."""
         self.send_response(204 if self.server.cors else 405)
@@ -386,6 +424,9 @@ class EndpointServer(ThreadingHTTPServer):
     """The HTTP server: one thread per connection, queries in the :class:`WorkerPool`."""
 
     daemon_threads = True
+    # Connections waiting to be accepted (socketserver's default, 5, drops a burst of clients' SYNs,
+    # which then wait a second or more to retry).
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], pool: WorkerPool, *, timeout: float, max_rows: int,
                  allow_updates: bool, cors: bool):

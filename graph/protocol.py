@@ -25,7 +25,8 @@ from typing import Mapping, Sequence
 
 import pyoxigraph as ox
 
-from .querying import PREFIXES
+from .querying import MAX_NESTING, PREFIXES, first_line, too_deep
+from .store import merge_named_graphs, query_dataset
 
 __all__ = ["RESULT_TYPES", "GRAPH_TYPES", "ProtocolError", "SparqlRequest", "Task", "Reply", "choose", "format_named",
            "parse_request", "execute"]
@@ -258,16 +259,6 @@ def _content_type(media: str) -> str:
     return media + "; charset=utf-8" if media.startswith("text/") else media
 
 
-def _first_line(message: str, limit: int = 160) -> str:
-    """The first line of ``message``, cut at ``limit`` characters (a parser's list of expected tokens is long).
-
-    >>> _first_line('error at 1:6: expected one of "a", "b"\\n| "c"', limit=30)
-    'error at 1:6: expected one of…'
-    """
-    line = message.splitlines()[0] if message else ""
-    return line if len(line) <= limit else line[:limit].rstrip() + "…"
-
-
 def _tsv_term(term) -> str:
     """A term as the TSV results format writes it (N-Triples, with ``<<( … )>>`` for a triple term)."""
     if isinstance(term, ox.Triple):
@@ -294,12 +285,17 @@ def execute(store: ox.Store, task: Task) -> Reply:
     b'the query is not valid SPARQL: error at 1:18: ...'
     >>> execute(store, Task("query", "SELECT ?n WHERE { VALUES ?n { 1 2 3 } }", results_type="text/csv", max_rows=2))
     Reply(status=200, content_type='text/csv; charset=utf-8', body=b'n\\r\\n1\\r\\n2\\r\\n', truncated=True)
+    >>> execute(store, Task("query", "ASK " + "{" * 2000 + "}" * 2000)).body
+    b'the query nests brackets more than 1000 deep, ...'
     """
+    operation = "update" if task.kind == "update" else "query"
+    if too_deep(task.text):  # the parser would overflow its stack and take the worker down
+        return Reply.text(400, f"the {operation} nests brackets more than {MAX_NESTING} deep, deeper than "
+                               "the SPARQL parser can go; flatten it")
     try:
         return _execute(store, task)
     except SyntaxError as error:
-        return Reply.text(400, f"the {'update' if task.kind == 'update' else 'query'} is not valid SPARQL: "
-                               + _first_line(str(error)))
+        return Reply.text(400, f"the {operation} is not valid SPARQL: " + first_line(str(error)))
     except ValueError as error:  # a bad IRI in default-graph-uri, an unsupported update
         return Reply.text(400, str(error))
     except OSError as error:  # the store, or a SERVICE endpoint, failed
@@ -309,12 +305,13 @@ def execute(store: ox.Store, task: Task) -> Reply:
 def _execute(store: ox.Store, task: Task) -> Reply:
     if task.kind == "update":
         store.update(task.text)
+        merge_named_graphs(store)
         return Reply(204, "text/plain; charset=utf-8", b"")
     dataset = {"named_graphs": [ox.NamedNode(iri) for iri in task.named_graphs]} if task.named_graphs else {}
     if task.default_graphs:
         dataset["default_graph"] = [ox.NamedNode(iri) for iri in task.default_graphs]
     else:
-        dataset["use_default_graph_as_union"] = True
+        dataset.update(query_dataset(store))
     result = store.query(task.text, **dataset)
     if isinstance(result, ox.QueryTriples):
         if task.graph_type is None:

@@ -74,14 +74,16 @@ def mask(text: str) -> str:
     >>> mask("See [the report](https://x.org/a) and www.site[.]com/p/q")
     'See  the report                   and                   '
     """
-    chars = list(text)
+    chars = None  # most lines hold nothing to blank: no copy of them is made
     for _, pattern in MASK_RULES:
         for match in pattern.finditer(text):
+            if chars is None:
+                chars = list(text)
             keep = match.span("keep") if "keep" in pattern.groupindex else (match.end(), match.end())
             for index in range(match.start(), match.end()):
                 if not keep[0] <= index < keep[1] and chars[index] != "\n":
                     chars[index] = " "
-    return "".join(chars)
+    return text if chars is None else "".join(chars)
 
 
 # --- whole lines that are junk: (name, test) -----------------------------------------------

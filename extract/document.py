@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable, Iterable, Iterator
 
 from spacy.language import Language
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from .clean import Block, segment
-from .entities import Mention, kind_by_shape, resolve
+from .entities import Mention, kind_by_shape, resolve, resolve_in_doc
 from .figures import Figure, figures_in, parse_period
 from .reader import Article
 from .reference import ID, SEGMENT, key, lookup, slug
 from .relations import ROW_RULES, RULES
-from .tables import (category_columns, category_metric, name_hint, noted_comparison, parse_cell_value, parse_date, plain_header,
-                     read_table, table_period, unit_of)
+from .tables import (TableCell, category_columns, category_metric, name_hint, noted_comparison, parse_cell_value, parse_date,
+                     plain_header, read_table, table_period, unit_of)
+from .texts import span_text
 
 __all__ = ["Sentence", "Fact", "Extraction", "extract"]
 
@@ -49,8 +52,9 @@ class Extraction:
 
 
 def _sentence(block: Block, span: Span) -> Sentence:
-    text = span.text.strip()
-    start = block.start + span.start_char + (len(span.text) - len(span.text.lstrip()))
+    raw = span_text(span)
+    text = raw.strip()
+    start = block.start + span.start_char + (len(raw) - len(raw.lstrip()))
     return Sentence(start, start + len(text), text)
 
 
@@ -58,26 +62,32 @@ def extract(article: Article, nlp: Language) -> Extraction:
     """Everything the article states, with where it says it."""
     result = Extraction(article)
     blocks = segment(article.text)
-    for block in blocks:
-        if block.kind == "table":
-            first = len(result.mentions)
-            _read_table(block, nlp, result)
-            _apply_row_rules(result, result.mentions[first:])
+    tables = [(block, read_table(block)) for block in blocks if block.kind == "table"]
     prose = [block for block in blocks if block.kind == "prose"]
-    docs = list(nlp.pipe(block.text for block in prose))
+    # The names in table cells go through the pipeline with the prose: each run of it costs a set-up
+    # of its own, which on a cell's few words is most of the work.
+    cells = _unknown_names(text for _, table in tables for text in _cell_names(table))
+    parsed = list(nlp.pipe([*cells, *(block.text for block in prose)]))
+    parse = _cell_parser(nlp, dict(zip(cells, parsed)))
+    docs = parsed[len(cells):]
+    for block, table in tables:
+        first = len(result.mentions)
+        _read_table(block, table, parse, result)
+        _apply_row_rules(result, result.mentions[first:])
     names = _names_to_spread(result.mentions, [ent for doc in docs for ent in doc.ents])
     for block, doc in zip(prose, docs):
         carried = None
         for span in doc.sents:
-            if not span.text.strip():
-                continue
             sentence = _sentence(block, span)
+            if not sentence.text:
+                continue
+            ents = span.ents  # gathered anew from the whole doc on each access
             found = []
-            spread = _spread_names(span, names)
+            spread = _spread_names(span, ents, names)
             inside = {i for name in spread for i in range(name.start, name.end)}
-            entities = [ent for ent in span.ents if not inside & set(range(ent.start, ent.end))]
+            entities = [ent for ent in ents if not inside & set(range(ent.start, ent.end))]
             for ent in sorted([*entities, *spread], key=lambda ent: ent.start):
-                mention = resolve(ent, offset=block.start)
+                mention = resolve_in_doc(ent, offset=block.start)
                 if mention is not None:
                     found.append((mention, ent))
                     result.mentions.append((mention, sentence))
@@ -86,7 +96,7 @@ def extract(article: Article, nlp: Language) -> Extraction:
                     result.facts.append(Fact(subject, predicate, obj, rule.__name__, sentence))
             for figure in figures_in(span, found, carried_period=carried):
                 result.figures.append((figure, sentence))
-            periods = [parse_period(ent.text) for ent in span.ents if ent.label_ == "DATE" and parse_period(ent.text)]
+            periods = [period for ent in ents if ent.label_ == "DATE" and (period := parse_period(ent.text))]
             carried = periods[-1] if periods else carried
     return result
 
@@ -111,18 +121,28 @@ def _names_to_spread(mentions: list[tuple[Mention, Sentence]], entities: list[Sp
     return names
 
 
-def _spread_names(sentence: Span, names: dict[str, str]) -> list[Span]:
+def _spread_names(sentence: Span, ents: list[Span], names: dict[str, str]) -> list[Span]:
     """Spans of the sentence that carry a name from ``names`` where the reference list and the
-    name rules found nothing (a statistical guess over the same words gives way)."""
-    taken = {i for ent in sentence.ents if ent.label_ in SEGMENT for i in range(ent.start, ent.end)}
+    name rules found nothing (a statistical guess over the same words, among the sentence's
+    entities ``ents``, gives way)."""
+    taken = {i for ent in ents if ent.label_ in SEGMENT for i in range(ent.start, ent.end)}
     spans = []
+    text = span_text(sentence)
     for surface, kind in sorted(names.items(), key=lambda item: (-len(item[0]), item[0])):
-        for match in re.finditer(rf"(?<![\w-]){re.escape(surface)}(?![\w-])", sentence.text):
+        if surface not in text:  # most names are not in most sentences: skip the regular expression
+            continue
+        for match in _name_pattern(surface).finditer(text):
             span = sentence.doc.char_span(sentence.start_char + match.start(), sentence.start_char + match.end(), label=kind)
             if span is not None and not taken & set(range(span.start, span.end)):
                 spans.append(span)
                 taken |= set(range(span.start, span.end))
     return spans
+
+
+@lru_cache(maxsize=4096)
+def _name_pattern(surface: str) -> re.Pattern:
+    """A name standing alone: not inside a longer word or hyphenated name."""
+    return re.compile(rf"(?<![\w-]){re.escape(surface)}(?![\w-])")
 
 
 def _apply_row_rules(result: Extraction, mentions: list[tuple[Mention, Sentence]]) -> None:
@@ -135,12 +155,54 @@ def _apply_row_rules(result: Extraction, mentions: list[tuple[Mention, Sentence]
                 result.facts.append(Fact(subject, predicate, obj, rule.__name__, sentence))
 
 
-def _mention_of(text: str, hint: str | None, nlp: Language, start: int, end: int) -> Mention | None:
+Table = tuple[list[str], list[str], list[list[TableCell]]]
+
+
+def _name_cells(cells: list[TableCell], categories: set[str]) -> list[TableCell]:
+    """The cells of a row that name its subject (a category column only groups rows)."""
+    return [cell for cell in cells if cell.role == "name" and cell.column not in categories]
+
+
+def _name_of(cell: TableCell) -> str:
+    """The name in a name cell, less a note in parentheses: "Qwen2.5-Max (Alibaba)"."""
+    return cell.cell.text.split("(")[0].strip()
+
+
+def _cell_names(table: Table) -> Iterator[str]:
+    """The texts in a table that :func:`_mention_of` may ask the pipeline about: names, and the model and
+    maker in a country's cell ("1195 (gpt-4-turbo, OpenAI)")."""
+    header, roles, rows = table
+    categories = category_columns(header, roles)
+    for cells in rows:
+        yield from (_name_of(cell) for cell in _name_cells(cells, categories))
+        for cell in cells:
+            if cell.role == "country":
+                value, inner, _ = parse_cell_value(cell.cell.text)
+                if value is not None:
+                    yield from inner[:2]
+
+
+def _unknown_names(texts: Iterable[str]) -> list[str]:
+    """The texts, once each, that the reference list does not know (so :func:`_mention_of` parses them)."""
+    return list(dict.fromkeys(text for text in texts if lookup(text) is None))
+
+
+def _cell_parser(nlp: Language, docs: dict[str, Doc]) -> Callable[[str], Doc]:
+    """The pipeline's doc of a cell's text: the one parsed ahead, else a new one."""
+
+    def parse(text: str) -> Doc:
+        doc = docs.get(text)
+        return doc if doc is not None else nlp(text)
+
+    return parse
+
+
+def _mention_of(text: str, hint: str | None, parse: Callable[[str], Doc], start: int, end: int) -> Mention | None:
     """The entity a table cell names: the reference list, then the pipeline, then the column's hint."""
     reference = lookup(text)
     if reference is not None:
         return Mention(f"{ID}{SEGMENT[reference.kind]}/{reference.slug}", reference.kind, reference.name, text, start, end)
-    doc = nlp(text)
+    doc = parse(text)
     for ent in doc.ents:
         if len(ent.text) >= len(text.strip()) - 2:
             mention = resolve(ent, offset=start)
@@ -154,8 +216,8 @@ def _mention_of(text: str, hint: str | None, nlp: Language, start: int, end: int
     return Mention(f"{ID}{SEGMENT[kind]}/{slug(key(text))}", kind, None, text.strip(), start, end)
 
 
-def _read_table(block: Block, nlp: Language, result: Extraction) -> None:
-    header, roles, rows = read_table(block)
+def _read_table(block: Block, table: Table, parse: Callable[[str], Doc], result: Extraction) -> None:
+    header, roles, rows = table
     context = f"{block.context} {block.caption}"
     countries = [(index, lookup(header[index])) for index, role in enumerate(roles) if role == "country"]
     categories = category_columns(header, roles)
@@ -168,10 +230,9 @@ def _read_table(block: Block, nlp: Language, result: Extraction) -> None:
         for cell in cells:
             if cell.role == "period":
                 period = parse_period(cell.cell.text) or period
-        names = [cell for cell in cells if cell.role == "name" and cell.column not in categories]
-        for cell in names:
+        for cell in _name_cells(cells, categories):
             hint = name_hint(cell.column)
-            mention = _mention_of(cell.cell.text.split("(")[0].strip(), hint, nlp, cell.cell.start, cell.cell.end)
+            mention = _mention_of(_name_of(cell), hint, parse, cell.cell.start, cell.cell.end)
             if mention is None:
                 continue
             result.mentions.append((mention, sentence))
@@ -182,8 +243,8 @@ def _read_table(block: Block, nlp: Language, result: Extraction) -> None:
         category = next((cell.cell.text.strip() for cell in cells if cell.column in categories and cell.cell.text.strip()), None)
         for cell in cells:
             text = cell.cell.text
-            if cell.role == "location" and company is not None and text:
-                place = text.split("(")[0].strip()
+            # "(Inner Mongolia)" or a lone "(" names no place before its note: no centre, no empty alias
+            if cell.role == "location" and company is not None and (place := text.split("(")[0].strip()):
                 name = f"{company.label or company.surface} {place}"
                 centre = Mention(f"{ID}datacentre/{slug(key(name))}", "DataCentre", None, name, cell.cell.start, cell.cell.end)
                 alias = Mention(centre.iri, "DataCentre", None, place, cell.cell.start, cell.cell.end)
@@ -212,12 +273,12 @@ def _read_table(block: Block, nlp: Language, result: Extraction) -> None:
                 country_mention = Mention(f"{ID}country/{country.slug}", "Country", country.name, cell.column, cell.cell.start, cell.cell.end)
                 unit = unit_of(cell.column, text, context)
                 metric = category_metric(header, categories, category) or f"top {_metric_name(context)} ({country.name})"
-                model = _mention_of(inner[0], "AIModel", nlp, cell.cell.start, cell.cell.end) if inner else None
+                model = _mention_of(inner[0], "AIModel", parse, cell.cell.start, cell.cell.end) if inner else None
                 if model is not None and model.kind != "AIModel":
                     model = None
                 result.figures.append((Figure(country_mention, metric, value, unit, period, None, text, "table_country_column", model), sentence))
                 if inner:
-                    maker = _mention_of(inner[1], "Company", nlp, cell.cell.start, cell.cell.end) if len(inner) > 1 else None
+                    maker = _mention_of(inner[1], "Company", parse, cell.cell.start, cell.cell.end) if len(inner) > 1 else None
                     if model is not None:
                         result.mentions.append((model, sentence))
                         if maker is not None and maker.is_organisation:

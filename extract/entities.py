@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from weakref import WeakKeyDictionary
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from .reference import ID, ORGANISATION_CLASSES, SEGMENT, key, lookup, slug
 
 __all__ = [
-    "Mention", "resolve", "NATIONALITIES", "country_of_adjective", "kind_by_shape", "COMMON_WORDS",
+    "Mention", "resolve", "resolve_in_doc", "NATIONALITIES", "country_of_adjective", "kind_by_shape", "COMMON_WORDS",
     "ORG_HEADS", "ends_in_org_head", "NOT_NAMES",
 ]
 
@@ -115,11 +117,19 @@ class Mention:
 _STATISTICAL = {"ORG": "Organisation", "PERSON": "Person", "GPE": "Country", "PRODUCT": None, "FAC": None}
 
 
+# Compiled once: a span's surface is cleaned several times while it is resolved.
+_WHITESPACE = re.compile(r"\s+")
+_ARTICLE = re.compile(r"^(?:the|The|a|an)\s+")
+_BRACKET = re.compile(r"\s[(\[]")
+_APOSTROPHE = re.compile(r"['’]s?$")
+
+
+@lru_cache(maxsize=8)  # resolving a span cleans its text once, and the not-a-name tests clean it again
 def _clean_surface(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"^(?:the|The|a|an)\s+", "", text)  # "a National Innovation Investment Guidance Fund"
-    text = re.split(r"\s[(\[]", text)[0]  # "Korean Development Institute (School of International Policy Studies"
-    text = re.sub(r"['’]s?$", "", text).strip()
+    text = _WHITESPACE.sub(" ", text).strip()
+    text = _ARTICLE.sub("", text)  # "a National Innovation Investment Guidance Fund"
+    text = _BRACKET.split(text)[0]  # "Korean Development Institute (School of International Policy Studies"
+    text = _APOSTROPHE.sub("", text).strip()
     return text.strip(" ,;:-–—\"“”'‘’()[]")
 
 
@@ -144,12 +154,45 @@ def _plausible(surface: str, kind: str) -> bool:
 _OPENING_QUOTES, _CLOSING_QUOTES = "\"“‘'", "\"”’'"
 
 
+# ``doc.text`` joins every token of the doc on each access, so the characters around a span are read
+# token by token from the span outwards instead.
+
+def _last_character_before(doc: Doc, index: int) -> str:
+    """The last character before token ``index`` that is no whitespace ('' when there is none)."""
+    for position in range(index - 1, -1, -1):
+        piece = doc[position].text_with_ws.rstrip()
+        if piece:
+            return piece[-1]
+    return ""
+
+
+def _first_character_after(doc: Doc, index: int, skipped: str) -> str:
+    """The first character from token ``index`` on that is not in ``skipped`` ('' when there is none)."""
+    for position in range(index, len(doc)):
+        piece = doc[position].text_with_ws.lstrip(skipped)
+        if piece:
+            return piece[0]
+    return ""
+
+
+def _starts_a_line(doc: Doc, index: int) -> bool:
+    """Whether only whitespace stands between the last line break (or the doc's start) and token ``index``."""
+    for position in range(index - 1, -1, -1):
+        for character in reversed(doc[position].text_with_ws):
+            if character == "\n":
+                return True
+            if not character.isspace():
+                return False
+    return True
+
+
 def _is_quoted_term(span: Span) -> bool:
     """A phrase in quotation marks is a term or a title: 'phrases like "Neural Networks," and …'."""
-    text = span.doc.text
-    before = text[:span.start_char].rstrip()
-    after = text[span.end_char:].lstrip(" ,.;")
-    return bool(before) and before[-1] in _OPENING_QUOTES and bool(after) and after[0] in _CLOSING_QUOTES
+    doc = span.doc
+    before = _last_character_before(doc, span.start)
+    # the span's own trailing space is one of the skipped characters, so reading on from its end token is enough
+    after = _first_character_after(doc, span.end, " ,.;")
+    return bool(before) and before in _OPENING_QUOTES and bool(after) and after in _CLOSING_QUOTES
 
 
 def _is_plural_acronym(span: Span) -> bool:
@@ -169,11 +212,15 @@ def _is_capitalised_word_at_sentence_start(span: Span) -> bool:
 def _is_in_a_heading(span: Span) -> bool:
     """A heading is a line of capitalised words, not a sentence: 'AI Race Intensifies', 'Model Performance'."""
     sentence = span.sent
-    words = [token for token in sentence if not token.is_space]
-    if not words or len(words) > 12 or words[-1].text in ".!?:;\"”)’" or words[-1].is_punct:
+    words = []
+    for token in sentence:
+        if not token.is_space:
+            words.append(token)
+            if len(words) > 12:
+                return False  # a sentence, however it ends
+    if not words or words[-1].text in ".!?:;\"”)’" or words[-1].is_punct:
         return False
-    line_start = sentence.doc.text.rfind("\n", 0, words[0].idx) + 1
-    return not sentence.doc.text[line_start:words[0].idx].strip()
+    return _starts_a_line(sentence.doc, words[0].i)
 
 
 # The last word of a phrase that names an activity, a quality or a rule, not a body that acts.
@@ -246,6 +293,25 @@ def resolve(span: Span, *, offset: int = 0) -> Mention | None:
     if kind == "Organisation" or kind in ORGANISATION_CLASSES:
         kind = kind_by_shape(surface) or kind
     return _mention(surface, kind, start, end)
+
+
+# Per doc (dropped with it): the mention of each entity span at each offset.
+_RESOLVED: WeakKeyDictionary[Doc, dict[tuple, Mention | None]] = WeakKeyDictionary()
+
+
+def resolve_in_doc(span: Span, *, offset: int = 0) -> Mention | None:
+    """:func:`resolve`, worked out once per doc, span and offset: the figure rules ask again, for each
+    sentence, about every entity the paragraph named before it. The doc must be finished (a pipeline's
+    output is), for the answer is not worked out again when its annotations change.
+    """
+    known = _RESOLVED.get(span.doc)
+    if known is None:
+        known = _RESOLVED[span.doc] = {}
+    # everything resolve reads of the span other than its doc's tokens
+    signature = (span.start, span.end, span.label_, span.ent_id_, offset)
+    if signature not in known:
+        known[signature] = resolve(span, offset=offset)
+    return known[signature]
 
 
 def _mention(surface: str, kind: str, start: int, end: int) -> Mention | None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Iterator
+from weakref import WeakKeyDictionary
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
-from .entities import Mention, country_of_adjective, resolve
+from .entities import Mention, country_of_adjective, resolve_in_doc
 from .reference import ID, lookup
 
 __all__ = ["SUBJECT_KINDS", "Context", "read_context", "holding", "sources_of", "reporters", "overlaps"]
@@ -46,14 +47,36 @@ def read_context(sentence: Span, found: list[tuple[Mention, Span]]) -> Context:
     offset = found[0][0].start - found[0][1].start_char if found else 0
     candidates = [(m, span) for m, span in found if m.kind in SUBJECT_KINDS]
     candidates += [pair for token in sentence if (pair := _nationality(token, offset))]
-    earlier = []
-    for ent in doc.ents:
-        if ent.end > sentence.start:
+    return Context(sentence, tuple(sorted(candidates, key=lambda pair: pair[1].start)),
+                   tuple(_named_before(doc, sentence.start, offset)), offset)
+
+
+@dataclass
+class _Named:
+    """A doc's entities, and the mention each resolves to at an offset, as far as a sentence has asked."""
+
+    ents: tuple[Span, ...]
+    mentions: dict[int, list[Mention | None]]
+
+
+# Per doc (dropped with it): every sentence looks back over all the entities before it.
+_NAMED: WeakKeyDictionary[Doc, _Named] = WeakKeyDictionary()
+
+
+def _named_before(doc: Doc, start: int, offset: int) -> Iterator[tuple[Mention, Span]]:
+    """The subjects the doc names before token ``start``, in order, with the entities that name them."""
+    named = _NAMED.get(doc)
+    if named is None:
+        named = _NAMED[doc] = _Named(tuple(doc.ents), {})
+    mentions = named.mentions.setdefault(offset, [])
+    for index, ent in enumerate(named.ents):
+        if ent.end > start:
             break
-        mention = resolve(ent, offset=offset)
+        if index == len(mentions):
+            mentions.append(resolve_in_doc(ent, offset=offset))
+        mention = mentions[index]
         if mention is not None and mention.kind in SUBJECT_KINDS:
-            earlier.append((mention, ent))
-    return Context(sentence, tuple(sorted(candidates, key=lambda pair: pair[1].start)), tuple(earlier), offset)
+            yield mention, ent
 
 
 def holding(token: Token, candidates) -> tuple[Mention, Span] | None:
@@ -73,7 +96,7 @@ _SOURCE_NOUNS = {"study", "report", "survey", "analysis", "estimate", "method", 
                  "database", "ranking", "tracker", "finding", "review", "dataset"}
 
 
-def reporters(sentence: Span) -> set[int]:
+def reporters(sentence: Span) -> frozenset[int]:
     """The tokens naming who reports: the object of 'according to', the subject of a verb that reports a clause,
     a person named with where they work ("Ryan M. Allen of Soka University examined ...").
 
@@ -82,6 +105,19 @@ def reporters(sentence: Span) -> set[int]:
 
     Example: "China's guidance funds spent $16.7 billion a year, though the NBER study's method was broad. Meta chief executive Mark Zuckerberg said on January 27, 2025, that Meta expects to invest more than $60 billion. Ryan M. Allen at Soka University of America traced the education of 27 core contributors to DeepSeek papers."
     """
+    known = _REPORTERS.setdefault(sentence.doc, {})
+    bounds = (sentence.start, sentence.end)
+    if bounds not in known:
+        known[bounds] = frozenset(_reporting(sentence))
+    return known[bounds]
+
+
+# Per doc (dropped with it), per sentence: each figure of a sentence asks who reports in it.
+_REPORTERS: WeakKeyDictionary[Doc, dict[tuple[int, int], frozenset[int]]] = WeakKeyDictionary()
+
+
+def _reporting(sentence: Span) -> set[int]:
+    """The tokens of :func:`reporters`, read anew."""
     found = set()
     for token in sentence:
         if token.lower_ == "according":

@@ -35,6 +35,11 @@ YEAR = r"(?:19[5-9]\d|20\d\d)"
 CURRENCY_WORD = re.compile(r"(?:rmb|yuan|usd|dollars?)$", re.IGNORECASE)
 _DURATION = re.compile(r"(?:days?|weeks?|months?|years?)$", re.IGNORECASE)
 _LETTER_SCALE = {"K": 1e3, "M": 1e6, "B": 1e9}
+# Shapes tried on every token or entity of a sentence, compiled once.
+_YEAR = re.compile(YEAR)
+_RATIO = re.compile(r"(\d+(?:\.\d+)?)[x×]")
+_ORDINAL_NUMBER = re.compile(r"\d+(?:st|nd|rd|th)")
+_TIME_SPAN = re.compile(r"(?:about |around |roughly |nearly |over |at least )?(\S+) (days?|weeks?|months?|years?)")
 # Words after which a number is a citation, a name or an order, not an amount: "Table 1", "Art. 19", "top-fifteen".
 _NOT_AFTER = {"top", "table", "tables", "figure", "figures", "fig.", "figs.", "phase", "no.", "number", "p.", "pp.", "art.",
               "arts.", "chapter", "section", "first", "last", "next"}
@@ -86,15 +91,16 @@ class Quantity:
 
 
 def quantities(sentence: Span) -> list[Quantity]:
-    found = [*_labelled_figures(sentence), *_unlabelled_amounts(sentence), *_ratios(sentence), *_ranks(sentence),
-             *_lags(sentence)]
+    ents = sentence.ents  # gathered anew from the whole doc on each access: once here for the three readers
+    found = [*_labelled_figures(sentence, ents), *_unlabelled_amounts(sentence), *_ratios(sentence), *_ranks(sentence, ents),
+             *_lags(sentence, ents)]
     return sorted(found, key=lambda quantity: quantity.span.start)
 
 
-def _labelled_figures(sentence: Span) -> Iterator[Quantity]:
+def _labelled_figures(sentence: Span, ents: list[Span]) -> Iterator[Quantity]:
     """Numbers the tagger labelled PERCENT, MONEY, CARDINAL or QUANTITY, less those that measure nothing."""
     doc = sentence.doc
-    for ent in sentence.ents:
+    for ent in ents:
         if ent.label_ not in ("PERCENT", "MONEY", "CARDINAL", "QUANTITY") or not _measures(ent, sentence):
             continue
         if ent.start > sentence.start and doc[ent.start - 1].text in ("$", "¥"):
@@ -209,7 +215,7 @@ def _unlabelled_amounts(sentence: Span) -> Iterator[Quantity]:
     index = sentence.start
     while index < sentence.end:
         token = doc[index]
-        if token.ent_type_ or not token.like_num or re.fullmatch(YEAR, token.text):
+        if token.ent_type_ or not token.like_num or _YEAR.fullmatch(token.text):
             index += 1
             continue
         end = index + 1
@@ -232,20 +238,20 @@ def _ratios(sentence: Span) -> Iterator[Quantity]:
     Example: "Users can pick DeepSeek R1, which works out roughly 19x less expensive per million tokens than o1."
     """
     for token in sentence:
-        match = re.fullmatch(r"(\d+(?:\.\d+)?)[x×]", token.text)
+        match = _RATIO.fullmatch(token.text)
         if match and not token.ent_type_:
             yield Quantity(sentence.doc[token.i:token.i + 1], float(match.group(1)), "times", "figure")
 
 
-def _ranks(sentence: Span) -> Iterator[Quantity]:
+def _ranks(sentence: Span, ents: list[Span]) -> Iterator[Quantity]:
     """Ordinals that place something in a ranking, not the second phase of a plan.
 
     Example: "In 2018, China ranked third, behind the United States and Germany."
     """
     doc = sentence.doc
     # The tagger sometimes leaves "25th" unlabelled; its shape is enough.
-    unlabelled = [doc[t.i:t.i + 1] for t in sentence if not t.ent_type_ and re.fullmatch(r"\d+(?:st|nd|rd|th)", t.lower_)]
-    for ent in [*[ent for ent in sentence.ents if ent.label_ == "ORDINAL"], *unlabelled]:
+    unlabelled = [doc[t.i:t.i + 1] for t in sentence if not t.ent_type_ and _ORDINAL_NUMBER.fullmatch(t.lower_)]
+    for ent in [*[ent for ent in ents if ent.label_ == "ORDINAL"], *unlabelled]:
         value = _ORDINALS.get(ent.text.lower())
         if value is None:
             digits = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", ent.text.strip().lower())
@@ -262,14 +268,16 @@ def _ranks(sentence: Span) -> Iterator[Quantity]:
             yield Quantity(ent, float(value), "rank", "rank")
 
 
-def _lags(sentence: Span) -> Iterator[Quantity]:
+def _lags(sentence: Span, ents: list[Span]) -> Iterator[Quantity]:
     """A time one thing trails another by: "five years" where the clause speaks of a lag.
 
     Example: "For well over a decade, China's chipmaking lag behind the US at the frontier has hovered around four years."
     """
-    for ent in sentence.ents:
-        match = re.fullmatch(r"(?:about |around |roughly |nearly |over |at least )?(\S+) (days?|weeks?|months?|years?)", ent.text.lower())
-        if ent.label_ != "DATE" or not match or not _is_lag(ent.root):
+    for ent in ents:
+        if ent.label_ != "DATE":
+            continue
+        match = _TIME_SPAN.fullmatch(ent.text.lower())
+        if not match or not _is_lag(ent.root):
             continue
         value = parse_number(match.group(1))
         if value is not None:

@@ -24,7 +24,7 @@ from typing import Callable, Iterator
 
 from spacy.tokens import Span, Token
 
-from .entities import Mention, resolve
+from .entities import Mention, resolve_in_doc
 from .figure_context import SUBJECT_KINDS, Context, holding, overlaps, reporters, sources_of
 from .figure_numbers import CURRENCY_WORD, Quantity
 
@@ -148,7 +148,7 @@ def _entity_sized_by_amount(quantity: Quantity, context: Context, sources: froze
         index += 1
     for ent in doc.ents:
         if ent.start == index:
-            mention = resolve(ent, offset=context.offset)
+            mention = resolve_in_doc(ent, offset=context.offset)
             if mention is not None and mention.kind in SUBJECT_KINDS and mention.kind != "Country":
                 return mention
     return None

@@ -43,10 +43,13 @@ def figures_in(sentence: Span, found: list[tuple[Mention, Span]], *, carried_per
 
     Example: "In 2022, China was responsible for 68.5% of all AI patents worldwide, and so held 88,412 out of 129,070 patents overall."
     """
+    measured = quantities(sentence)
+    if not measured:
+        return  # a sentence without figures needs no context read
     context = read_context(sentence, found)
     previous: tuple[Quantity, Mention, str] | None = None
     stated: dict[str, tuple[str, str]] = {}  # per kind of unit, the last metric and unit the sentence's words stated
-    for quantity in quantities(sentence):
+    for quantity in measured:
         following = sentence.doc[quantity.span.end:min(sentence.end, quantity.span.end + 6)].text
         if quantity.unit == "USD" and re.match(r"\s*per million (?:\w+ )*tokens", following):
             quantity = Quantity(quantity.span, quantity.value, "USD per million tokens", quantity.kind)

@@ -5,7 +5,8 @@
 ``AIRACE_SPACY_MODEL=en_core_web_sm`` names it) with two additions:
 
 1. ``entity_ruler`` before ``ner``: the reference list of known names, each
-   labelled with its class and tagged with its canonical name as the span id;
+   labelled with its class and tagged with its canonical name as the span id
+   (over the ``ner`` they wear a label it knows, see ``hide_list_labels``);
 2. ``airace_name_shapes`` after ``ner``: names the list does not know but whose
    shape gives them away (model versions like "qwq-32b-preview" or
    "Qwen 2.5-Max", chips like "Ascend 910B" or "H800", clusters), and names
@@ -21,16 +22,18 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
+from weakref import WeakKeyDictionary
 
 import spacy
 from spacy.language import Language
-from spacy.attrs import SENT_START
+from spacy.attrs import ENT_ID, SENT_START
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .entities import COMMON_WORDS, ORG_HEADS, kind_by_shape
 from .reference import ORGANISATION_CLASSES, lookup, references
+from .texts import doc_text
 
 __all__ = ["MODEL_SETTING", "DEFAULT_MODEL", "NAME_SHAPES", "NAME_RULES", "load_pipeline", "ModelMissing"]
 
@@ -45,7 +48,8 @@ _MODEL_FAMILIES = (
 # (class, pattern): names recognised by their shape. Ordered; the first class wins a tie.
 NAME_SHAPES: list[tuple[str, re.Pattern]] = [
     # "qwq-32b-preview", "gemini-2.0-flash-thinking-exp-01-21", "DeepSeek-V2", "o1-preview"
-    ("AIModel", re.compile(rf"\b(?:{_MODEL_FAMILIES})(?:[\d.]*)(?:-[\w.×]*[\w×])+", re.IGNORECASE)),
+    # (the lookahead only says what the rest implies, a hyphen after the word's start, and skips most words fast)
+    ("AIModel", re.compile(rf"\b(?=[\w.]*-)(?:{_MODEL_FAMILIES})(?:[\d.]*)(?:-[\w.×]*[\w×])+", re.IGNORECASE)),
     # "Qwen 2.5-Max", "Llama 3", "Claude 3.5 Sonnet", "Kimi k1.5", "Mixtral 8×22B", "Grok 3"
     ("AIModel", re.compile(
         r"\b(?:GPT|Claude|Gemini|Llama|Qwen|Grok|Kimi|Ernie|ERNIE|Doubao|Hunyuan|GLM|Mixtral|Mistral|Yi|Phi|Xinghuo)"
@@ -61,6 +65,42 @@ class ModelMissing(Exception):
     """The spaCy model is not installed; the message says how to install it."""
 
 
+# spaCy's NER adds the label of every entity preset before it to its own moves, for good, and weighs
+# every move at every token: the list's ten classes would take the small English model from 74 moves
+# to 114, and the whole pipeline a sixth slower on every doc after the first. So over the NER the
+# list's entities wear a label it already has. That changes none of its choices: within a preset
+# entity the one valid move is the one with the entity's label, whatever that label is; elsewhere the
+# moves it would have added score lowest and are never chosen; and no feature it reads is a label.
+# Each token gets its own label back right after the NER.
+_HIDDEN_LABELS: WeakKeyDictionary[Doc, list[tuple[int, int]]] = WeakKeyDictionary()
+
+
+@Language.factory("airace_hide_list_labels", requires=["doc.ents"])
+def make_hide_list_labels(nlp: Language, name: str):
+    """Give the list's entities a label the NER already has, until ``airace_restore_list_labels``."""
+    labels = nlp.get_pipe("ner").labels
+    stand_in = nlp.vocab.strings.add("ORG" if "ORG" in labels else labels[0])
+    return partial(hide_list_labels, stand_in=stand_in)
+
+
+def hide_list_labels(doc: Doc, *, stand_in: int) -> Doc:
+    """The list's entities (the only ones before the NER) labelled ``stand_in``, their own labels kept aside."""
+    hidden = [(index, doc[index].ent_type) for ent in doc.ents for index in range(ent.start, ent.end)]
+    for index, _ in hidden:
+        doc[index].ent_type = stand_in
+    if hidden:
+        _HIDDEN_LABELS[doc] = hidden
+    return doc
+
+
+@Language.component("airace_restore_list_labels", assigns=["doc.ents"])
+def restore_list_labels(doc: Doc) -> Doc:
+    """The labels ``airace_hide_list_labels`` took from the list's entities, given back."""
+    for index, label in _HIDDEN_LABELS.pop(doc, ()):
+        doc[index].ent_type = label
+    return doc
+
+
 @Language.factory("airace_name_shapes", requires=["doc.ents"], assigns=["doc.ents"])
 def make_name_shapes(nlp: Language, name: str):
     """Add entities recognised by the shape of their names (see NAME_SHAPES)."""
@@ -72,7 +112,7 @@ def name_shapes(doc: Doc) -> Doc:
     known = [ent for ent in doc.ents if ent.ent_id_]
     shaped = []
     for label, pattern in NAME_SHAPES:
-        for match in pattern.finditer(doc.text):
+        for match in pattern.finditer(doc_text(doc)):
             span = doc.char_span(match.start(), match.end(), label=label, alignment_mode="expand")
             if span is not None:
                 shaped.append(span)
@@ -84,8 +124,9 @@ def name_shapes(doc: Doc) -> Doc:
     shaped = [span for span in shaped if not any(_overlap(span, ent) for ent in known)]
     statistical = [ent for ent in doc.ents if not ent.ent_id_ and not any(_overlap(ent, span) for span in shaped)]
     entities = sorted(filter_spans(known + shaped + statistical), key=lambda span: span.start)
-    for token in doc:  # a new name around a known one must not inherit its id from the tokens
-        token.ent_id_ = ""
+    # A new name around a known one must not inherit its id from the tokens: every token with an id loses it.
+    for index in doc.to_array([ENT_ID]).nonzero()[0]:
+        doc[int(index)].ent_id_ = ""
     doc.ents = entities
     _keep_names_in_one_sentence(doc)
     return doc
@@ -98,9 +139,9 @@ def _keep_names_in_one_sentence(doc: Doc) -> None:
     starts = doc.to_array([SENT_START]).astype("int64")
     changed = False
     for ent in doc.ents:
-        for token in ent[1:]:
-            if starts[token.i] == 1 and doc[token.i - 1].text not in {".", "!", "?"}:
-                starts[token.i] = -1
+        for index in range(ent.start + 1, ent.end):
+            if starts[index] == 1 and doc[index - 1].text not in {".", "!", "?"}:
+                starts[index] = -1
                 changed = True
     if changed:
         doc.from_array([SENT_START], starts.astype("uint64"))
@@ -112,6 +153,7 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _WORD = r"[a-z]?[A-Z][\w&.\-]*(?:['’][a-z]{2,})?"  # "Hubei", "B&C", "Xi'an", "iFlytek"; not "China's"
 _GLOSSED = re.compile(
     rf"(?<![\w'’])(?P<name>{_WORD}(?:(?: (?:of|and|for|&))? {_WORD})*) ?[(（](?P<gloss>[{_CJK}]+)")
+_GLOSS_OPENING = re.compile(rf"[(（][{_CJK}]")  # what every gloss starts with, found far faster
 # Last words of glossed names that are no organisations: places, plans, policies and rules.
 _NOT_ORGANISATION_HEADS = {
     "Hub", "Zone", "Cluster", "Plan", "Program", "Programme", "Project", "Megaproject", "Initiative", "Strategy",
@@ -155,7 +197,10 @@ def glossed_names(doc: Doc) -> list[Span]:
     in which the statistical tagger sees no name ("Large Language Model (大语言模型)").
     """
     spans = []
-    for match in _GLOSSED.finditer(doc.text):
+    text = doc_text(doc)
+    if not _GLOSS_OPENING.search(text):
+        return spans  # no gloss anywhere: most docs
+    for match in _GLOSSED.finditer(text):
         words = match["name"].split(" ")
         titled = [index for index, word in enumerate(words) if word in _TITLES]
         kind = None
@@ -169,7 +214,7 @@ def glossed_names(doc: Doc) -> list[Span]:
         if name.lower() in COMMON_WORDS or (lookup(name) is not None and lookup(name).kind == "Country"):
             continue
         start = match.end("name") - len(name)
-        before = doc.text[:start].rstrip()
+        before = text[:start].rstrip()
         if before.endswith(("\"", "“", "‘")):  # a quoted term: '"New Generation Artificial Intelligence" (新一代…)'
             continue
         name_span = doc.char_span(start, match.end("name"), alignment_mode="strict")
@@ -314,7 +359,7 @@ def models_named_in_context(doc: Doc) -> list[Span]:
     to train Chinese-Tiny-LLM". Without talk of models ("fighters such as J-20") it is no model.
     """
     spans = []
-    for match in _MODEL_WORD.finditer(doc.text):
+    for match in _MODEL_WORD.finditer(doc_text(doc)):
         span = doc.char_span(match.start(), match.end(), label="AIModel", alignment_mode="strict")
         if span is not None and not any(token.ent_type_ and token.ent_id_ for token in span) and _model_context(doc, span.start):
             spans.append(span)
@@ -365,5 +410,7 @@ def load_pipeline(model: str | None = None) -> Language:
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
     with nlp.select_pipes(enable=[]):
         ruler.add_patterns(_patterns())
-    nlp.add_pipe("airace_name_shapes", after="ner")
+    nlp.add_pipe("airace_hide_list_labels", before="ner")
+    nlp.add_pipe("airace_restore_list_labels", after="ner")
+    nlp.add_pipe("airace_name_shapes", after="airace_restore_list_labels")
     return nlp

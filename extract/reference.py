@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 ID = "https://w3id.org/airace/id/"
@@ -44,17 +44,25 @@ class Reference:
     name: str
     aliases: tuple[str, ...]
 
-    @property
+    @cached_property  # asked for each mention of the entity
     def slug(self) -> str:
         return slug(self.name)
+
+
+# Compiled once: every name of every entity is keyed, and most are keyed more than once.
+_LEADING_THE = re.compile(r"^the\s+")
+_POSSESSIVE = re.compile(r"['’]s$")
+_SEPARATORS = re.compile(r"[\s\-_.·’'`\"()]+")
+_NOT_SLUG = re.compile(r"[^0-9A-Za-z\u0080-\U0010ffff]+")  # emoji too, not only the BMP
+_SLUG_PART = re.compile(r"[0-9a-z]+|.")
 
 
 def key(name: str) -> str:
     """The matching key of a name: case, separators, quotes and a leading 'the' ignored."""
     text = unicodedata.normalize("NFKC", name).lower().strip()
-    text = re.sub(r"^the\s+", "", text)
-    text = re.sub(r"['’]s$", "", text)
-    return re.sub(r"[\s\-_.·’'`\"()]+", "", text)
+    text = _LEADING_THE.sub("", text)
+    text = _POSSESSIVE.sub("", text)
+    return _SEPARATORS.sub("", text)
 
 
 def slug(name: str) -> str:
@@ -68,13 +76,13 @@ def slug(name: str) -> str:
     text = unicodedata.normalize("NFKD", name)
     text = "".join(char for char in text if not unicodedata.combining(char))
     words = []
-    for word in re.split(r"[^0-9A-Za-z\u0080-\U0010ffff]+", text.lower()):  # emoji too, not only the BMP
+    for word in _NOT_SLUG.split(text.lower()):
         if not word:
             continue
         if word.isascii():
             words.append(word)
         else:
-            words.extend(part if part.isascii() else f"u{ord(part):04x}" for part in re.findall(r"[0-9a-z]+|.", word))
+            words.extend(part if part.isascii() else f"u{ord(part):04x}" for part in _SLUG_PART.findall(word))
     return "-".join(words) or "unnamed"
 
 

@@ -23,6 +23,7 @@ from .entities import Mention, kind_by_shape
 from .figures import parse_period
 from .groups import Found, Yield, group_members, with_conjuncts
 from .reference import ID, ORGANISATION_CLASSES, SEGMENT, key, lookup, slug
+from .texts import span_text
 
 __all__ = ["RULES", "ROW_RULES", "Found", "Yield"]
 
@@ -241,11 +242,17 @@ _STRONG_SUFFIX = re.compile(r"\b(?:Corporation|Corp|Company|Group|Inc|Ltd|Univer
 _UNIT_HEADS = re.compile(r"^(?:\w+\s+){0,4}(?:Institute|Academy|Laboratory|Lab|School|College|Center|Centre|Department|Division|Bureau)\b")
 
 
-def _parents_in_name(name: str, found: list[Found]) -> list[Mention]:
-    """The organisations a unit's name names as its own: "Microsoft Research Asia" → Microsoft
-    Research and Microsoft, "Institute of Automation of the Chinese Academy of Sciences" → the academy."""
+def _organisations_by_key(found: list[Found]) -> dict[str, Mention]:
+    """The sentence's organisations by the key of their canonical name and of their surface."""
     known = {key(m.label or m.surface): m for m, _ in found if m.is_organisation}
     known.update({key(m.surface): m for m, _ in found if m.is_organisation})
+    return known
+
+
+def _parents_in_name(name: str, known: dict[str, Mention]) -> list[Mention]:
+    """The organisations a unit's name names as its own, among the sentence's (``known``, by key) or
+    the reference list's: "Microsoft Research Asia" → Microsoft Research and Microsoft, "Institute of
+    Automation of the Chinese Academy of Sciences" → the academy."""
     words = name.split()
     parents = []
     for length in range(len(words) - 1, 0, -1):
@@ -275,17 +282,18 @@ def _reference_organisation(name: str) -> Mention | None:
 
 def parent_by_name(sentence: Span, found: list[Found]) -> Iterator[Yield]:
     """Example: "Tencent Cloud, Google Research and the Institute of Automation of the Chinese Academy of Sciences publish papers."."""
+    known = _organisations_by_key(found)  # the same for every name of the sentence
     for mention, _ in found:
         if not mention.is_organisation:
             continue
-        for parent in _parents_in_name(mention.label or mention.surface, found):
+        for parent in _parents_in_name(mention.label or mention.surface, known):
             if parent.iri != mention.iri:
                 yield mention, "parentOrganisation", parent
 
 
 def owned_by(sentence: Span, found: list[Found]) -> Iterator[Yield]:
     """Example: "Volcano Engine (owned by ByteDance) and Tencent Cloud (腾讯云, a subsidiary of Tencent) signed on."."""
-    text = sentence.text
+    text = span_text(sentence)
     for child, child_span in found:
         if not child.is_organisation:
             continue
@@ -319,7 +327,7 @@ def _team(sentence: Span, found: list[Found]) -> list[Mention]:
 
 def co_authored(sentence: Span, found: list[Found]) -> Iterator[Yield]:
     """Example: "Joint work keeps growing at NeurIPS: one study, co-authored by scientists from ByteDance and Peking University, took a prize."."""
-    if not _COLLABORATION.search(sentence.text):
+    if not _COLLABORATION.search(span_text(sentence)):
         return
     team = _team(sentence, found)
     teams = [team] if team else _coordinated(found)
@@ -375,7 +383,7 @@ _TITLES = r"(?:co-?founder|founder|ceo|chief executive(?: officer)?|chairman|cha
 
 def title_affiliation(sentence: Span, found: list[Found]) -> Iterator[Yield]:
     """Example: "Databricks co-founder Andy Konwinski, Sam Altman, CEO of OpenAI, and Maria L. Chen of Soka University of America spoke."."""
-    text = sentence.text
+    text = span_text(sentence)
     for person, person_span in found:
         if person.kind != "Person":
             continue
@@ -423,7 +431,7 @@ _RIVAL_GAP = re.compile(r"\s*(?:,|and|or|, and|, or)\s*(?:[A-Z][\w.-]*(?:\s+[A-Z
 
 def competing_models(sentence: Span, found: list[Found]) -> Iterator[Yield]:
     """Example: "Alibaba Cloud's Qwen 2.5 is pitched against rivals such as Anthropic's Claude 3.5 Sonnet and OpenAI's GPT-4o."."""
-    match = _COMPETE.search(sentence.text)
+    match = _COMPETE.search(span_text(sentence))
     if not match:
         return
     at = sentence.start_char + match.start()
@@ -445,12 +453,13 @@ def competing_models(sentence: Span, found: list[Found]) -> Iterator[Yield]:
 
 
 _OPEN = re.compile(r"open[- ](?:source[d]?|weights?)\s*$", re.I)
+_OPEN_WORD = re.compile(r"open[- ]?(?:source[d]?|weights?)", re.I)  # tried on every token
 
 
 def open_weights(sentence: Span, found: list[Found]) -> Iterator[Yield]:
     """Example: "Several labs now publish open-weights models (notably DeepSeek R1 and Llama 3), as well as the open-source DeepSeek-V3 model."."""
     for token in sentence:
-        if re.fullmatch(r"open[- ]?(?:source[d]?|weights?)", token.text, re.I) or (
+        if _OPEN_WORD.fullmatch(token.text) or (
                 token.lower_ == "open" and token.i + 2 < sentence.end and sentence.doc[token.i + 1].text == "-"
                 and sentence.doc[token.i + 2].lower_ in ("source", "weights", "weight", "sourced")):
             for mention in group_members(sentence, found, token.i + 1):
@@ -471,7 +480,7 @@ _RESTRICTED = re.compile(r"\bexport (?:control|restriction|ban)s?\b|\bbanned\b|\
 
 def export_restricted(sentence: Span, found: list[Found]) -> Iterator[Yield]:
     """Example: "Export controls cut off China's access to Nvidia's H100."."""
-    if not _RESTRICTED.search(sentence.text):
+    if not _RESTRICTED.search(span_text(sentence)):
         return
     for chip, _ in found:
         if chip.kind == "Chip":
@@ -486,10 +495,12 @@ def process_node(sentence: Span, found: list[Found]) -> Iterator[Yield]:
     chips = [(m, span) for m, span in found if m.kind == "Chip"]
     if not chips:
         return
-    for match in _NODE.finditer(sentence.text):
+    for match in _NODE.finditer(span_text(sentence)):
+        if not float(match.group(1)):
+            continue  # "0nm" is no process node (and the shapes want a positive number)
         at = sentence.start_char + match.start()
         nearest = min(chips, key=lambda pair: abs(pair[1].start_char - at))
-        if abs(nearest[1].start_char - at) <= 60 and not re.search(r"sub-?\s*$", sentence.text[:match.start()]):
+        if abs(nearest[1].start_char - at) <= 60 and not re.search(r"sub-?\s*$", span_text(sentence)[:match.start()]):
             for chip in with_conjuncts(found, nearest):
                 yield chip, "processNodeNm", float(match.group(1))
 
@@ -502,7 +513,7 @@ def release_date(sentence: Span, found: list[Found]) -> Iterator[Yield]:
     models = [(m, span) for m, span in found if m.kind == "AIModel"]
     if not models:
         return
-    for match in _RELEASED.finditer(sentence.text):
+    for match in _RELEASED.finditer(span_text(sentence)):
         at = sentence.start_char + match.start()
         end = sentence.start_char + match.end()
         dates = [ent for ent in sentence.ents if ent.label_ == "DATE" and 0 <= ent.start_char - end <= 25]
@@ -515,7 +526,7 @@ def release_date(sentence: Span, found: list[Found]) -> Iterator[Yield]:
                 yield after[0], "releaseDate", period
             continue
         before = [(m, span) for m, span in models if span.end_char <= at and at - span.end_char <= 40
-                  and not re.search(r"[;.]", sentence.text[span.end_char - sentence.start_char:match.start()])]
+                  and not re.search(r"[;.]", span_text(sentence)[span.end_char - sentence.start_char:match.start()])]
         if before:
             yield before[-1][0], "releaseDate", period
 
@@ -531,7 +542,7 @@ def serves_models_of(sentence: Span, found: list[Found]) -> Iterator[Yield]:
         for maker, maker_span in found:
             if not maker.is_organisation or maker_span.start <= host_span.end or maker.iri == host.iri:
                 continue
-            between = sentence.text[host_span.end_char - sentence.start_char:maker_span.start_char - sentence.start_char]
+            between = span_text(sentence)[host_span.end_char - sentence.start_char:maker_span.start_char - sentence.start_char]
             tail = sentence.doc[maker_span.end:min(sentence.end, maker_span.end + 4)].text.lower()
             if _HOSTING.match(between) and re.match(r"(?:['’]s\s+)?(?:[\w.-]+\s+){0,2}models?\b", tail):
                 yield host, "collaboratesWith", maker
@@ -567,7 +578,7 @@ def row_parent(cells: list[str], mentions: list[Mention]) -> Iterator[Yield]:
     (the academy belongs to the corporation its name ends with)."""
     for mention in mentions:
         if mention.is_organisation:
-            for parent in _parents_in_name(mention.label or mention.surface, []):
+            for parent in _parents_in_name(mention.label or mention.surface, {}):
                 if parent.iri != mention.iri:
                     yield mention, "parentOrganisation", parent
 

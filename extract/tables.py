@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from .clean import Block, Cell, Row
 from .figure_numbers import parse_number, parse_period
@@ -160,18 +161,28 @@ def parse_cell_note(text: str) -> tuple[float, str] | None:
 def parse_date(text: str) -> str | None:
     """A release date as ISO text, as precise as the cell says: 'December 17, 2024' → '2024-12-17'.
 
-    >>> parse_date("January 20, 2025 (34 days)"), parse_date("March 2024")
-    ('2025-01-20', '2024-03')
+    A day no calendar has ('February 31, 2025') gives no date: it would be an ill-typed xsd:date.
+
+    >>> parse_date("January 20, 2025 (34 days)"), parse_date("March 2024"), parse_date("February 31, 2025")
+    ('2025-01-20', '2024-03', None)
     """
     months = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
               "october", "november", "december"]
     match = re.search(r"(" + "|".join(months) + r")\s+(\d{1,2}),?\s+(\d{4})", text.lower())
     if match:
-        return f"{match.group(3)}-{months.index(match.group(1)) + 1:02d}-{int(match.group(2)):02d}"
+        return _calendar_date(f"{match.group(3)}-{months.index(match.group(1)) + 1:02d}-{int(match.group(2)):02d}")
     iso = re.search(r"\b(\d{4}-\d{2}-\d{2})\b", text)
     if iso:
-        return iso.group(1)
+        return _calendar_date(iso.group(1))
     return parse_period(text)
+
+
+def _calendar_date(iso: str) -> str | None:
+    try:
+        date.fromisoformat(iso)
+    except ValueError:
+        return None
+    return iso
 
 
 def category_columns(header: list[str], roles: list[str]) -> set[str]:

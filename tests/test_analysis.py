@@ -1,13 +1,20 @@
-"""The organisation network and its analysis, on the hand-written tiny_network fixture."""
+"""The organisation network and its analysis: on the hand-written tiny_network fixture, and on
+larger seeded networks, where the igraph path must agree with NetworkX."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import random
+from collections import Counter
+from pathlib import Path
 
+import networkx as nx
 import pytest
 from rdflib import Literal, Namespace, RDF, RDFS, URIRef
 
-from airace.graph.analysis import analyze, statistics
+from airace.graph import analysis
+from airace.graph.analysis import CHINA, SEED, UNITED_STATES, _igraph_measures, analyze, render_markdown, statistics
 from airace.graph.network import knowledge_graph, organisation_network
 from airace.graph.store import open_store
 
@@ -232,3 +239,154 @@ def test_a_unit_without_a_country_takes_its_parents(tmp_path):
     report = analyze(store, out_dir=tmp_path)
     assert [(tie["us"], tie["china"]) for tie in report["us_china_ties"]] == [
         ("Microsoft Research Asia", "Tsinghua University")]
+
+
+# --- the igraph path of large networks, against NetworkX ---------------------------------------
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "network.py"
+
+
+def bench_network():
+    """bench/network.py, imported by path as the benchmark scripts beside it import it."""
+    spec = importlib.util.spec_from_file_location("bench_network", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def random_network(seed: int = 7) -> nx.Graph:
+    """A seeded network of 320 organisations shaped like organisation_network's: heavy-tailed
+    degrees, ties weighing 0.5 (co-mention) to 3, a second small component and isolated ones."""
+    rng = random.Random(seed)
+    shape = nx.barabasi_albert_graph(300, 3, seed=seed)
+    shape.add_edges_from((300 + index, 300 + (index + 1) % 12) for index in range(12))
+    shape.add_nodes_from(range(312, 320))
+    countries = [(UNITED_STATES, "United States")] * 5 + [(CHINA, "China")] * 4 + [(None, None)]
+    network = nx.Graph()
+    for node in rng.sample(sorted(shape), len(shape)):  # insertion order must not matter
+        iri, name = rng.choice(countries)
+        network.add_node(f"{ORG}n{node:03d}", label=f"Organisation {node:03d}", kind="Company",
+                         country=name, country_iri=iri)
+    for a, b in shape.edges:
+        stated = rng.random() < 0.2
+        weight = rng.choice([1, 2, 3]) if stated else rng.choice([0.5, 1.0])
+        network.add_edge(f"{ORG}n{a:03d}", f"{ORG}n{b:03d}", kind="relation" if stated else "co-mention",
+                         weight=weight, relation_weight=weight if stated else 0,
+                         co_mention_weight=0 if stated else int(weight * 2),
+                         relations=["collaboratesWith"] if stated else [],
+                         documents=[f"{DOC}{rng.randrange(40):016x}"], sources=[], co_mention_sources=[])
+    return network
+
+
+@pytest.fixture(scope="module")
+def network():
+    return random_network()
+
+
+def test_igraph_pagerank_is_networkx_pagerank(network):
+    pagerank = _igraph_measures(network, len(network))[0]
+    # NetworkX iterates to a tolerance; driven to convergence it meets igraph's exact solution.
+    converged = nx.pagerank(network, weight="weight", tol=1e-13, max_iter=10_000)
+    assert pagerank == pytest.approx(converged, abs=1e-10)
+    # At its default tolerance NetworkX stops once the ranks move by less than n * 1e-6 in all
+    # (3.2e-4 here), which leaves the ranks of the slow-mixing 12-cycle some 1e-5 off.
+    assert pagerank == pytest.approx(nx.pagerank(network, weight="weight"), abs=5e-5)
+
+
+def test_igraph_betweenness_is_exact_when_every_organisation_is_a_source(network):
+    _, betweenness, _, _, sources = _igraph_measures(network, len(network))
+    assert sources is None
+    assert betweenness == pytest.approx(nx.betweenness_centrality(network, normalized=True), abs=1e-12)
+
+
+@pytest.mark.skipif(tuple(int(part) for part in nx.__version__.split(".")[:2]) < (3, 6),
+                    reason="NetworkX before 3.6 scaled a sampled betweenness by n/k alone")
+def test_igraph_betweenness_from_a_sample_is_networkx_with_the_same_sample(network):
+    ordered = nx.Graph()  # NetworkX samples from its node order; the igraph path from sorted IRIs
+    ordered.add_nodes_from(sorted(network.nodes(data=True)))
+    ordered.add_edges_from(network.edges(data=True))
+    _, betweenness, _, _, sources = _igraph_measures(network, 40)
+    assert sources == 40
+    assert betweenness == pytest.approx(nx.betweenness_centrality(ordered, k=40, seed=SEED), abs=1e-12)
+
+
+def test_igraph_communities_are_as_good_as_networkx_louvain(network):
+    communities = _igraph_measures(network, len(network))[2]
+    assert sorted(node for members in communities for node in members) == sorted(network)  # a partition
+    ours = nx.community.modularity(network, communities, weight="weight")
+    louvain = nx.community.modularity(
+        network, nx.community.louvain_communities(network, weight="weight", seed=SEED), weight="weight")
+    assert ours == pytest.approx(louvain, abs=0.02)
+
+
+def test_igraph_components_are_networkx_components(network):
+    components = _igraph_measures(network, len(network))[3]
+    assert sorted(map(sorted, components)) == sorted(map(sorted, nx.connected_components(network)))
+
+
+def test_statistics_of_a_large_network_agree_on_both_paths(network):
+    by_networkx = statistics(network)
+    by_igraph = statistics(network, igraph_above=100, betweenness_sources=len(network))
+    assert "betweenness_sources" not in by_igraph["summary"]  # the sample covered every organisation
+    assert by_igraph["summary"] == by_networkx["summary"]
+    for key in ("components", "countries", "us_china_ties"):
+        assert by_igraph[key] == by_networkx[key]
+    rows = {row["iri"]: row for row in by_networkx["organisations"]}
+    for row in by_igraph["organisations"]:
+        expected = rows[row["iri"]]
+        assert row["pagerank"] == pytest.approx(expected["pagerank"], abs=5e-5)  # NetworkX's tolerance, above
+        assert row["betweenness"] == pytest.approx(expected["betweenness"], abs=1e-6)
+        assert {key: row[key] for key in ("degree", "weighted_degree", "component")} == {
+            key: expected[key] for key in ("degree", "weighted_degree", "component")}
+
+
+def test_a_sampled_betweenness_is_said_in_the_report(network):
+    data = statistics(network, igraph_above=100, betweenness_sources=50)
+    assert (data["summary"]["betweenness_sources"], data["summary"]["betweenness_seed"]) == (50, SEED)
+    assert ("Betweenness is estimated, not exact: it counts the shortest paths from 50 of the 320 organisations, "
+            f"drawn at random with seed {SEED}.") in render_markdown(data)
+    assert "estimated" not in render_markdown(statistics(network))
+
+
+def test_the_igraph_path_gives_the_same_report_whatever_the_order(network):
+    shuffled = nx.Graph()
+    rng = random.Random(3)
+    shuffled.add_nodes_from(rng.sample(list(network.nodes(data=True)), len(network)))
+    shuffled.add_edges_from(rng.sample(list(network.edges(data=True)), network.number_of_edges()))
+    first = statistics(network, igraph_above=100, betweenness_sources=50)
+    assert json.dumps(first) == json.dumps(statistics(shuffled, igraph_above=100, betweenness_sources=50))
+    assert json.dumps(first) == json.dumps(statistics(network, igraph_above=100, betweenness_sources=50))
+
+
+# --- the synthetic network of the benchmarks ---------------------------------------------------
+
+
+def test_the_synthetic_network_has_the_asked_organisations_and_ties():
+    generator = bench_network()
+    data = generator.synthetic_network(organisations=400, ties=2_000, seed=11)
+    store = open_store(None)
+    store.load(data, format="nq")
+    network = organisation_network(store)
+    assert (network.number_of_nodes(), network.number_of_edges()) == (400, 2_000)
+    countries = Counter(country for _, country in network.nodes(data="country"))
+    assert countries["United States"] + countries["China"] > 0.7 * 400 and None not in countries
+    kinds = Counter(kind for _, _, kind in network.edges(data="kind"))
+    assert 0 < kinds["relation"] < kinds["co-mention"]
+    degrees = sorted((degree for _, degree in network.degree()), reverse=True)
+    assert degrees[0] > 5 * (2 * 2_000 / 400)  # a heavy tail: hubs far above the mean degree
+    assert generator.synthetic_network(organisations=400, ties=2_000, seed=11) == data
+    assert generator.synthetic_network(organisations=400, ties=2_000, seed=12) != data
+
+
+def test_a_synthetic_store_is_analysed_on_the_igraph_path(tmp_path, monkeypatch):
+    store = open_store(None)
+    store.load(bench_network().synthetic_network(organisations=300, ties=1_200, seed=5), format="nq")
+    monkeypatch.setattr(analysis, "IGRAPH_ABOVE", 200)
+    monkeypatch.setattr(analysis, "BETWEENNESS_SOURCES", 100)
+    report = analyze(store, out_dir=tmp_path / "a")
+    analyze(store, out_dir=tmp_path / "b")
+    assert report["summary"]["organisations"] == 300 and report["summary"]["ties"] == 1_200
+    assert report["summary"]["betweenness_sources"] == 100
+    for name in ("report.md", "report.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert "from 100 of the 300 organisations" in (tmp_path / "a" / "report.md").read_text(encoding="utf-8")

@@ -1,0 +1,58 @@
+"""The shortcuts the extraction takes for speed give what the long way gives."""
+
+from __future__ import annotations
+
+import os
+
+import spacy
+
+from airace.extract.entities import resolve, resolve_in_doc
+from airace.extract.pipeline import DEFAULT_MODEL, MODEL_SETTING, _patterns
+from airace.extract.texts import doc_text, span_text
+
+# Our own sentences: known names next to unknown ones, a gloss, a heading, odd spacing and a table cell.
+TEXTS = [
+    "Zhipu AI and Moonshot AI trained new models in Beijing, while Nvidia shipped the H20 to China.",
+    "Model Performance\n\nAlibaba Cloud said its Qwen 2.5-Max beat GPT-4o ;  the  Tsinghua University team ( Ping An , Baidu ) agreed.",
+    "Two suppliers, Hubei Kehong (鼎龙) and Xian Ruida (北方华创), added capacity in the Gui'an Cluster in 2024.",
+    "yi-large-preview",
+    "",
+]
+
+
+def test_doc_and_span_text_are_spacy_s(nlp):
+    for doc in nlp.pipe(TEXTS):
+        assert doc_text(doc) == doc.text
+        spans = [*doc.sents, *doc.ents, *(doc[i:j] for i in range(len(doc)) for j in range(i, min(len(doc), i + 4) + 1))]
+        for span in spans:
+            assert span_text(span) == span.text, (span.start, span.end)
+
+
+def test_resolving_once_per_doc_resolves_alike(nlp):
+    for doc in nlp.pipe(TEXTS):
+        for offset in (0, 17):
+            for ent in doc.ents:
+                assert resolve_in_doc(ent, offset=offset) == resolve(ent, offset=offset)
+
+
+def _plain_pipeline():
+    """The same pipeline without the list's labels hidden from the NER."""
+    plain = spacy.load(os.environ.get(MODEL_SETTING) or DEFAULT_MODEL)
+    ruler = plain.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
+    with plain.select_pipes(enable=[]):
+        ruler.add_patterns(_patterns())
+    plain.add_pipe("airace_name_shapes", after="ner")
+    return plain
+
+
+def test_hiding_the_list_labels_from_the_ner_changes_nothing_but_its_moves(nlp):
+    ner = nlp.get_pipe("ner")
+    moves = ner.moves.n_moves
+    plain = _plain_pipeline()
+    for ours, theirs in zip(nlp.pipe(TEXTS), plain.pipe(TEXTS)):
+        assert [(ent.start, ent.end, ent.label_, ent.ent_id_) for ent in ours.ents] == \
+               [(ent.start, ent.end, ent.label_, ent.ent_id_) for ent in theirs.ents]
+        assert [(token.ent_iob, token.ent_type, token.ent_id, token.is_sent_start) for token in ours] == \
+               [(token.ent_iob, token.ent_type, token.ent_id, token.is_sent_start) for token in theirs]
+    assert ner.moves.n_moves == moves  # the list's classes were never added to the NER
+    assert plain.get_pipe("ner").moves.n_moves > moves

@@ -209,7 +209,7 @@ def synthetic_network(
         if node not in named:
             contents[node % documents].append((node, node, None))
 
-    labels = [f"{kind_of[node]} {node:05d} ({COUNTRIES[country_of[node]][1]})" for node in range(organisations)]
+    labels = [f"{kind_of[node]} {node:05d}" for node in range(organisations)]
     org_iris = [f"<{_ID}org/synthetic-{node:05d}>" for node in range(organisations)]
     country_iris = [f"<{_ID}country/{slug}>" for slug, _, _ in COUNTRIES]
     type_, label_, part_of = f"<{_TYPE}>", f"<{_LABEL}>", f"<{_PART_OF}>"

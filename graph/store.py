@@ -190,6 +190,10 @@ class LocalStore:
                         ox.Store(str(first)).flush()
                     self.database = generations.database(self.path)
                 self._store = ox.Store(str(self.database))
+                if "use_default_graph_as_union" in query_dataset(self._store) and next(iter(self._store.named_graphs()), None):
+                    # Written before the store kept the merge: make it once, or the documents
+                    # this write leaves alone would drop out of every query.
+                    merge_named_graphs(self._store)
         except OSError as error:
             raise StoreError(f"{self.path}: cannot open the store ({error})") from error
 

@@ -135,9 +135,17 @@ def test_a_store_from_before_generations_is_read_and_upgraded(tmp_path, built):
     # A store folder as airace 0.1 wrote it: the database files in the folder itself.
     ox.Store.read_only(str(location / "active")).backup(str(legacy))
     assert answers(legacy) == before
-    assert main(["build", str(article), "--store", str(legacy), "--quiet"]) == 0
-    assert (legacy / "active").is_symlink() and not (legacy / "CURRENT").exists()
+    # Nor did it keep the merge of its documents as its default graph: read through the union.
+    database = ox.Store(str(legacy))
+    database.clear_graph(ox.DefaultGraph())
+    del database
     assert answers(legacy) == before
+    other = article.parent / "other.txt"
+    other.write_text("Moonshot AI released Kimi k1.5 in January 2025.\n", encoding="utf-8")
+    assert main(["build", str(article.parent), "--store", str(legacy), "--quiet"]) == 0
+    assert (legacy / "active").is_symlink() and not (legacy / "CURRENT").exists()
+    count, rows = answers(legacy)
+    assert set(before[1]) | {("Kimi k1.5", "Moonshot AI")} == set(rows)
 
 
 def test_two_workers_and_the_ray_engine_give_the_same_graph_with_shards(tmp_path):

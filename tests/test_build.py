@@ -124,6 +124,12 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
     assert "no query named" in capsys.readouterr().err
     assert main(["stats", "--store", str(tmp_path / "never-built")]) == 1
     assert "run `airace build` first" in capsys.readouterr().err
+    (tmp_path / "a.txt").write_text("DeepSeek released DeepSeek-R1.", encoding="utf-8")
+    for workers in ("1", "2"):  # with workers, told before any worker starts
+        assert main(["build", str(tmp_path / "a.txt"), "--store", str(tmp_path / "s"), "--model", "no_such_model",
+                     "--workers", workers, "--quiet"]) == 1
+        error = capsys.readouterr().err
+        assert error.count("\n") == 1 and "the spaCy model 'no_such_model' is not installed" in error
 
 
 def test_cli_build_query_export(tmp_path, one_article, capsys):

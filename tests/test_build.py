@@ -186,3 +186,23 @@ def test_a_countrys_score_names_the_model_behind_it(tmp_path):
     rows = built_rows(tmp_path, ELO_ARTICLE, "?country ?model",
                       "?m race:subject/rdfs:label ?country ; race:model/rdfs:label ?model")
     assert rows == {("United States", "gpt-4o-2024-05-13"), ("China", "yi-large-preview")}
+
+
+def test_a_folder_of_thousands_of_files_reports_each_bad_one_and_builds_the_rest(tmp_path, capsys):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(1500):
+        path = folder / f"note-{number:04d}.txt"
+        if number % 500 == 0:
+            path.write_text(f"Report {number}: DeepSeek released DeepSeek-R1 in January 2025.\n", encoding="utf-8")
+        elif number % 2:
+            path.write_bytes(b"")
+        else:
+            path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    assert main(["build", str(folder), "--store", str(tmp_path / "s"), "--quiet"]) == 0
+    captured = capsys.readouterr()
+    skipped = captured.err.splitlines()
+    assert len(skipped) == 1497 and all(line.startswith(f"skipped {folder}/note-") for line in skipped)
+    assert sum("the file is empty" in line for line in skipped) == 750
+    assert sum("a binary file (a PNG image)" in line for line in skipped) == 747
+    assert "3 documents (built 3, unchanged 0, 1497 skipped)" in captured.out

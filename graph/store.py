@@ -190,7 +190,7 @@ class LocalStore:
                         ox.Store(str(first)).flush()
                     self.database = generations.database(self.path)
                 self._store = ox.Store(str(self.database))
-                if "use_default_graph_as_union" in query_dataset(self._store) and next(iter(self._store.named_graphs()), None):
+                if not _holds_merge(self._store) and next(iter(self._store.named_graphs()), None):
                     # Written before the store kept the merge: make it once, or the documents
                     # this write leaves alone would drop out of every query.
                     merge_named_graphs(self._store)
@@ -234,7 +234,10 @@ class LocalStore:
         return self._query(query, bindings)
 
     def replace_graph(self, graph: URIRef, triples: Iterable[Triple]) -> int:
-        """Replace the named graph ``graph`` with ``triples`` in one transaction; return how many."""
+        """Replace the named graph ``graph`` with ``triples``; return how many.
+
+        Not one transaction: a build or load is made whole by :func:`writing`, which swaps
+        in the new generation only when everything is written."""
         name = ox.NamedNode(str(graph))
         quads = [ox.Quad(*(to_oxigraph(term) for term in triple), name) for triple in set(triples)]
         self._replace([name], lambda: self._store.extend(quads))
@@ -258,9 +261,8 @@ class LocalStore:
                                        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != {graph}) }} }}")
                     self._store.remove_graph(graph)
             write()
-            merged = (ox.Quad(quad.subject, quad.predicate, quad.object)
-                      for graph in graphs for quad in self._store.quads_for_pattern(None, None, None, graph))
-            self._store.extend(merged)
+            self._store.extend(_in_default_graph(quad for graph in graphs
+                                                 for quad in self._store.quads_for_pattern(None, None, None, graph)))
         except OSError as error:
             raise StoreError(f"{self.path}: the store could not be written ({error})") from error
 
@@ -324,7 +326,7 @@ class LocalStore:
         return self._store.contains_named_graph(ox.NamedNode(str(graph)))
 
     def load_graphs(self, data: bytes, graphs: Iterable[URIRef]) -> None:
-        """Replace ``graphs`` by the N-Quads ``data`` (which holds their quads), in one transaction."""
+        """Replace ``graphs`` by the N-Quads ``data`` (which holds their quads)."""
         self._replace([ox.NamedNode(str(graph)) for graph in graphs],
                       lambda: self._store.load(data, format=ox.RdfFormat.N_QUADS))
 
@@ -472,17 +474,23 @@ def query_dataset(store: ox.Store) -> dict:
     """The dataset arguments of a query: the default graph when it holds the merge of the named
     graphs (every store airace writes), else the union of the named graphs (a store written
     before, or by another tool)."""
-    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
-        return {}
-    return {"use_default_graph_as_union": True}
+    return {} if _holds_merge(store) else {"use_default_graph_as_union": True}
+
+
+def _holds_merge(store: ox.Store) -> bool:
+    # airace never writes to the default graph but the merge, so anything there is the merge.
+    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
+
+
+def _in_default_graph(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+    return (ox.Quad(quad.subject, quad.predicate, quad.object) for quad in quads)
 
 
 def merge_named_graphs(store: ox.Store) -> None:
     """Make the default graph of ``store`` the merge of its named graphs anew (after a SPARQL
     update, which may have changed any graph)."""
     store.clear_graph(ox.DefaultGraph())
-    store.extend(ox.Quad(quad.subject, quad.predicate, quad.object)
-                 for quad in store if not isinstance(quad.graph_name, ox.DefaultGraph))
+    store.extend(_in_default_graph(quad for quad in store if not isinstance(quad.graph_name, ox.DefaultGraph)))
 
 
 @contextmanager

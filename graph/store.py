@@ -516,9 +516,13 @@ def writing(location: Path | str | None) -> Iterator[LocalStore | RemoteStore]:
     try:
         with generations.new_generation(folder) as target:
             store = LocalStore(folder, database=target)
-            yield store
-            store.flush()
-            store.close()
+            try:
+                yield store
+                store.flush()
+            finally:
+                # Also when the body fails: a traceback keeps the store object alive, and an open
+                # database would hold its lock on a folder the next write in this process reuses.
+                store.close()
     except generations.GenerationError as error:
         raise StoreError(str(error)) from error
     except OSError as error:

@@ -61,6 +61,8 @@ __all__ = [
 
 DEFAULT_STORE = Path("airace-store")
 _LOCATIONS = "locations.json"
+# from this many quads in one write, Oxigraph's bulk writer beats a transaction
+_BULK_QUADS = 10_000
 #: Where triples loaded without a graph of their own go.
 UNNAMED_GRAPH = URIRef("https://w3id.org/airace/id/graph/unnamed")
 
@@ -240,11 +242,11 @@ class LocalStore:
         in the new generation only when everything is written."""
         name = ox.NamedNode(str(graph))
         quads = [ox.Quad(*(to_oxigraph(term) for term in triple), name) for triple in set(triples)]
-        self._replace([name], lambda: self._store.extend(quads))
+        self._replace([name], quads)
         return len(quads)
 
-    def _replace(self, graphs: Iterable[ox.NamedNode], write, *, drop: bool = True) -> None:
-        """Drop ``graphs``, call ``write()`` to fill them anew, and keep the default graph their merge.
+    def _replace(self, graphs: Iterable[ox.NamedNode], quads: list[ox.Quad], *, drop: bool = True) -> None:
+        """Drop ``graphs``, write ``quads`` (in those graphs), and keep the default graph their merge.
 
         Oxigraph's union of named graphs repeats a triple once per graph that holds it
         (oxigraph#1919, fixed after 0.5.13), so a query joining three facts about DeepSeek,
@@ -253,6 +255,10 @@ class LocalStore:
         queries read that.
         """
         graphs = list(graphs)
+        # A transaction costs per quad; Oxigraph's bulk writer sorts a large batch into files at
+        # once (a million quads: 12 s against about 50). It is not atomic, and need not be: a
+        # build or load is made whole by writing(), which swaps in the new generation at the end.
+        add = self._store.bulk_extend if len(quads) >= _BULK_QUADS else self._store.extend
         try:
             for graph in graphs if drop else ():
                 if self._store.contains_named_graph(graph):
@@ -260,15 +266,16 @@ class LocalStore:
                     self._store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} "
                                        f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != {graph}) }} }}")
                     self._store.remove_graph(graph)
-            write()
-            self._store.extend(_in_default_graph(quad for graph in graphs
-                                                 for quad in self._store.quads_for_pattern(None, None, None, graph)))
+            add(quads)
+            # The graphs hold just ``quads`` now (or, without ``drop``, held the rest already
+            # merged), so their triples are what the merge lacks.
+            add(_in_default_graph(quads))
         except OSError as error:
             raise StoreError(f"{self.path}: the store could not be written ({error})") from error
 
     def replace_quads(self, graphs: Iterable[ox.NamedNode], quads: list[ox.Quad]) -> int:
         """Replace the named ``graphs`` by ``quads`` (Oxigraph's own, in those graphs); return how many."""
-        self._replace(graphs, lambda: self._store.bulk_extend(quads))
+        self._replace(graphs, quads)
         return len(set(quads))
 
     def graphs(self) -> list[URIRef]:
@@ -307,7 +314,7 @@ class LocalStore:
                      for quad in ox.parse(data, rdf_format)]
         except SyntaxError as error:
             raise StoreError(f"the data is not valid {format}: {error}") from error
-        self._replace({quad.graph_name for quad in quads}, lambda: self._store.bulk_extend(quads), drop=False)
+        self._replace({quad.graph_name for quad in quads}, quads, drop=False)
 
     def flush(self) -> None:
         """Make every write durable on disk."""
@@ -327,8 +334,7 @@ class LocalStore:
 
     def load_graphs(self, data: bytes, graphs: Iterable[URIRef]) -> None:
         """Replace ``graphs`` by the N-Quads ``data`` (which holds their quads)."""
-        self._replace([ox.NamedNode(str(graph)) for graph in graphs],
-                      lambda: self._store.load(data, format=ox.RdfFormat.N_QUADS))
+        self._replace([ox.NamedNode(str(graph)) for graph in graphs], list(ox.parse(data, ox.RdfFormat.N_QUADS)))
 
     def locations(self) -> dict[str, str]:
         """Where each built file was (its absolute path) and the content hash it had then."""

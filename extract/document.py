@@ -24,7 +24,7 @@ from .tables import (TableCell, category_columns, category_metric, name_hint, no
                      plain_header, read_table, table_period, unit_of)
 from .texts import span_text
 
-__all__ = ["Sentence", "Fact", "Extraction", "extract"]
+__all__ = ["Sentence", "Fact", "Extraction", "extract", "extract_many"]
 
 
 @dataclass(frozen=True)
@@ -60,14 +60,36 @@ def _sentence(block: Block, span: Span) -> Sentence:
 
 def extract(article: Article, nlp: Language) -> Extraction:
     """Everything the article states, with where it says it."""
-    result = Extraction(article)
+    return extract_many([article], nlp)[0]
+
+
+def extract_many(articles: Iterable[Article], nlp: Language) -> list[Extraction]:
+    """:func:`extract` of each article, with one run of the pipeline over all their texts.
+
+    Each run of ``nlp.pipe`` has a set-up of its own and fills its batches from one article
+    only; on short articles that is a tenth of the time. The result is the same as one
+    article at a time: each text is its own doc.
+    """
+    articles = list(articles)
+    pieces = [_pieces(article) for article in articles]
+    parsed = iter(nlp.pipe([text for piece in pieces for text in (*piece[2], *(block.text for block in piece[1]))]))
+    return [_extraction(article, nlp, tables, prose, cells, [next(parsed) for _ in range(len(cells) + len(prose))])
+            for article, (tables, prose, cells) in zip(articles, pieces)]
+
+
+def _pieces(article: Article) -> tuple[list, list[Block], list[str]]:
+    """The article's tables, its prose blocks, and the names in its table cells that the
+    pipeline must read (with the prose: a run of the pipeline on a cell's few words would be
+    mostly set-up)."""
     blocks = segment(article.text)
     tables = [(block, read_table(block)) for block in blocks if block.kind == "table"]
     prose = [block for block in blocks if block.kind == "prose"]
-    # The names in table cells go through the pipeline with the prose: each run of it costs a set-up
-    # of its own, which on a cell's few words is most of the work.
-    cells = _unknown_names(text for _, table in tables for text in _cell_names(table))
-    parsed = list(nlp.pipe([*cells, *(block.text for block in prose)]))
+    return tables, prose, _unknown_names(text for _, table in tables for text in _cell_names(table))
+
+
+def _extraction(article: Article, nlp: Language, tables: list, prose: list[Block], cells: list[str],
+                parsed: list[Doc]) -> Extraction:
+    result = Extraction(article)
     parse = _cell_parser(nlp, dict(zip(cells, parsed)))
     docs = parsed[len(cells):]
     for block, table in tables:

@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from airace.extract.document import extract
+from airace.extract.document import Extraction, extract, extract_many
 from airace.extract.pipeline import load_pipeline
 from airace.extract.reader import Article
 from airace.extract.statements import document_iri, triples
@@ -54,10 +54,12 @@ class Shard:
     data: bytes
 
 
-def document_quads(article: Article, nlp) -> bytes:
-    """The N-Quads of one article's named graph, one quad per line, sorted (so shards are stable)."""
+def document_quads(article: Article, nlp, extraction: Extraction | None = None) -> bytes:
+    """The N-Quads of one article's named graph (of ``extraction`` when it was made already),
+    one quad per line, sorted (so shards are stable)."""
     graph = ox.NamedNode(str(document_iri(article.sha256)))
-    quads = [ox.Quad(*(to_oxigraph(term) for term in triple), graph) for triple in set(triples(extract(article, nlp)))]
+    extraction = extraction or extract(article, nlp)
+    quads = [ox.Quad(*(to_oxigraph(term) for term in triple), graph) for triple in set(triples(extraction))]
     lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
     return b"".join(sorted(lines))
 
@@ -71,7 +73,9 @@ def pipeline(model: str | None = None):
 def extract_batch(articles: tuple[Article, ...], model: str | None = None) -> Shard:
     """Extract a batch of articles into one shard (the unit of work every engine maps)."""
     nlp = pipeline(model)
-    return Shard(articles, b"".join(document_quads(article, nlp) for article in articles))
+    extractions = extract_many(articles, nlp)
+    return Shard(articles, b"".join(document_quads(article, nlp, extraction)
+                                    for article, extraction in zip(articles, extractions)))
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[tuple[Article, ...]]:
@@ -166,6 +170,6 @@ def extract_shards(articles: Iterable[Article], *, engine: str = "local", worker
     """
     if engine not in ENGINES:
         raise EngineError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    batches = _batches(articles, batch if workers > 1 or engine != "local" else 1)
+    batches = _batches(articles, batch)
     run = _local if engine == "local" else _ray
     return run(batches, model, workers)

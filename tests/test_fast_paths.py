@@ -56,3 +56,23 @@ def test_hiding_the_list_labels_from_the_ner_changes_nothing_but_its_moves(nlp):
                [(token.ent_iob, token.ent_type, token.ent_id, token.is_sent_start) for token in theirs]
     assert ner.moves.n_moves == moves  # the list's classes were never added to the NER
     assert plain.get_pipe("ner").moves.n_moves > moves
+
+
+def test_articles_read_in_one_run_of_the_pipeline_give_what_each_gives_alone(nlp):
+    from pathlib import Path
+
+    from airace.extract.document import extract, extract_many
+    from airace.extract.reader import Article, read_article
+    from airace.extract.statements import triples
+
+    corpus = sorted((Path(__file__).resolve().parent.parent / "corpus").glob("*.md"))
+    # the built-in articles (tables among them), our short texts, and an empty one, in one batch
+    articles = [read_article(path) for path in corpus]
+    articles += [Article(f"short-{index}.txt", text, f"{index:064x}") for index, text in enumerate(TEXTS)]
+    together = extract_many(articles, nlp)
+    assert len(together) == len(articles)
+    for article, extraction in zip(articles, together):
+        alone = extract(article, nlp)
+        assert extraction.article is article
+        assert set(triples(extraction)) == set(triples(alone)), article.name
+    assert any(extraction.figures for extraction in together) and any(extraction.facts for extraction in together)

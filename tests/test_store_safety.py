@@ -55,19 +55,28 @@ def test_a_build_killed_at_any_moment_leaves_the_previous_store(built):
     command = [sys.executable, "-m", "airace.graph.cli", "build", str(BUILT_IN_CORPUS), "--store", str(location),
                "--quiet"]
     # From model loading through extraction to the final label pass: kills at spread-out moments.
+    seen = []
     for delay in (0.3, 1.5, 3.0, 4.5, 6.0, 8.0):
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         finished = process.poll() is not None
         process.send_signal(signal.SIGKILL)
         process.wait()
-        if finished:
-            break  # the build won the race: from here on the new store is the right answer
-        assert answers(location) == before, f"after a kill at {delay} s"
+        seen.append((delay, answers(location)))
+        if finished or seen[-1][1] != before:
+            # The build won the race: it switched to the new generation before the kill landed
+            # (it may still have been sweeping the old one, or exiting).
+            break
     # The next build sweeps what the killed ones left and lands.
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    count, rows = answers(location)
+    after = answers(location)
+    count, rows = after
     assert count > before[0] and ("DeepSeek-R1", "DeepSeek") in rows
+    # Every kill left the previous store or the whole new one, never a part; the early ones
+    # (model loading, extraction) the previous one.
+    for delay, found in seen:
+        assert found in (before, after), f"after a kill at {delay} s: neither the previous store nor the whole new one"
+    assert seen[0][1] == before and seen[1][1] == before
     generations = sorted(path.name for path in location.iterdir() if path.name.startswith("generation-"))
     assert len(generations) <= 2, generations
 

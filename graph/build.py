@@ -27,6 +27,10 @@ from .store import LocalStore, RemoteStore
 
 __all__ = ["BuildError", "Summary", "discover", "build", "resolve_labels", "counts"]
 
+# Batches written between two flushes of the store's write buffers to disk (about 1,000 articles):
+# without them the buffers grow with the corpus.
+FLUSH_EVERY = 128
+
 
 class BuildError(Exception):
     """Nothing could be built; the message says why."""
@@ -217,6 +221,8 @@ def build(
                 (shards / f"part-{number:06d}.nq").write_bytes(shard.data)
             store.load_graphs(shard.data, [document_iri(article.sha256) for article in shard.articles])
             summary.built += len(shard.articles)
+            if number % FLUSH_EVERY == FLUSH_EVERY - 1:
+                store.flush()
             if on_document:
                 for article in shard.articles:
                     on_document(Path(article.name), None)

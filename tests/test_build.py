@@ -206,3 +206,14 @@ def test_a_folder_of_thousands_of_files_reports_each_bad_one_and_builds_the_rest
     assert sum("the file is empty" in line for line in skipped) == 750
     assert sum("a binary file (a PNG image)" in line for line in skipped) == 747
     assert "3 documents (built 3, unchanged 0, 1497 skipped)" in captured.out
+
+
+def test_flushing_the_write_buffers_during_a_build_changes_nothing(corpus_store, tmp_path, monkeypatch):
+    from airace.graph import build as building
+    from airace.graph.export import export
+
+    monkeypatch.setattr(building, "FLUSH_EVERY", 1)  # a flush after every batch
+    flushed = open_store(tmp_path / "flushed")
+    build([BUILT_IN_CORPUS], flushed)
+    assert len(flushed) == len(corpus_store) > 1000
+    assert export(flushed, "nquads") == export(corpus_store, "nquads")

@@ -189,7 +189,7 @@ def _rdflib_queries(data: bytes, queries: dict[str, str], budget: float, answers
             answers.put((name, f"fails ({type(error).__module__}.{type(error).__name__})"))
 
 
-def store(store_folder: Path, small_folder: Path, work: Path, rdflib_budget: float = 30.0) -> dict:
+def store(store_folder: Path, small_folder: Path, work: Path, rdflib_budget: float = 20.0) -> dict:
     """Bulk load and the competency queries: our store against raw pyoxigraph on the graph of
     ``store_folder`` (the largest corpus), and against rdflib on that of ``small_folder`` (rdflib
     takes minutes and gigabytes to parse a million quads, and some queries for hours)."""
@@ -431,8 +431,8 @@ def main(argv: list[str] | None = None) -> int:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--sizes", default=",".join(map(str, SIZES)), help="corpus sizes, in articles")
     options.add_argument("--write", type=Path, help="also write the report to this Markdown file")
-    options.add_argument("--rdflib-seconds", type=float, default=30.0,
-                         help="the time rdflib gets to load the middle corpus's graph and run the queries (default: 30)")
+    options.add_argument("--rdflib-seconds", type=float, default=20.0,
+                         help="the time rdflib gets to load the middle corpus's graph and run the queries (default: 20)")
     options.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
     arguments = options.parse_args(argv)
     sizes = sorted(int(size) for size in arguments.sizes.split(","))

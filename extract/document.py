@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from typing import Callable, Iterable, Iterator
 
 from spacy.language import Language
@@ -72,9 +73,10 @@ def extract_many(articles: Iterable[Article], nlp: Language) -> list[Extraction]
     """
     articles = list(articles)
     pieces = [_pieces(article) for article in articles]
-    parsed = iter(nlp.pipe([text for piece in pieces for text in (*piece[2], *(block.text for block in piece[1]))]))
-    return [_extraction(article, nlp, tables, prose, cells, [next(parsed) for _ in range(len(cells) + len(prose))])
-            for article, (tables, prose, cells) in zip(articles, pieces)]
+    texts = [[*cells, *(block.text for block in prose)] for _, prose, cells in pieces]
+    parsed = nlp.pipe(text for article_texts in texts for text in article_texts)
+    return [_extraction(article, nlp, tables, prose, cells, list(islice(parsed, len(article_texts))))
+            for article, (tables, prose, cells), article_texts in zip(articles, pieces, texts)]
 
 
 def _pieces(article: Article) -> tuple[list, list[Block], list[str]]:

@@ -1,7 +1,7 @@
 """Mapping extraction over documents: in this process, in worker processes, or on a Ray cluster.
 
-Extraction is a pure function from one article to the N-Quads of its named graph
-(:func:`document_quads`), so any engine that maps a function over items can run
+Extraction is a pure function from a batch of articles to the N-Quads of their named
+graphs (:func:`extract_batch`), so any engine that maps a function over items can run
 it. Articles travel in batches; each batch comes back as one N-Quads *shard*,
 which the store bulk-loads and ``--shards`` keeps on disk (any SPARQL store can
 load those files). However many batches the engine could take, only a few are in
@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from airace.extract.document import Extraction, extract, extract_many
+from airace.extract.document import Extraction, extract_many
 from airace.extract.pipeline import load_pipeline
 from airace.extract.reader import Article
 from airace.extract.statements import document_iri, triples
@@ -54,11 +54,10 @@ class Shard:
     data: bytes
 
 
-def document_quads(article: Article, nlp, extraction: Extraction | None = None) -> bytes:
-    """The N-Quads of one article's named graph (of ``extraction`` when it was made already),
-    one quad per line, sorted (so shards are stable)."""
-    graph = ox.NamedNode(str(document_iri(article.sha256)))
-    extraction = extraction or extract(article, nlp)
+def document_quads(extraction: Extraction) -> bytes:
+    """The N-Quads of one article's named graph, from its extraction, one quad per line, sorted
+    (so shards are stable)."""
+    graph = ox.NamedNode(str(document_iri(extraction.article.sha256)))
     quads = [ox.Quad(*(to_oxigraph(term) for term in triple), graph) for triple in set(triples(extraction))]
     lines = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
     return b"".join(sorted(lines))
@@ -73,9 +72,7 @@ def pipeline(model: str | None = None):
 def extract_batch(articles: tuple[Article, ...], model: str | None = None) -> Shard:
     """Extract a batch of articles into one shard (the unit of work every engine maps)."""
     nlp = pipeline(model)
-    extractions = extract_many(articles, nlp)
-    return Shard(articles, b"".join(document_quads(article, nlp, extraction)
-                                    for article, extraction in zip(articles, extractions)))
+    return Shard(articles, b"".join(document_quads(extraction) for extraction in extract_many(articles, nlp)))
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[tuple[Article, ...]]:

@@ -198,6 +198,30 @@ def _rdflib_queries(data: bytes, queries: dict[str, str], budget: float, answers
             answers.put((name, f"fails ({type(error).__module__}.{type(error).__name__})"))
 
 
+def _named_graphs(store_folder: Path) -> bytes:
+    """The named graphs of a store as N-Quads, by Oxigraph's own writer: `airace export` gives
+    canonical, sorted bytes through rdflib, which takes two minutes at a million quads and is not
+    what is measured here."""
+    import pyoxigraph as ox
+
+    from airace.graph.store import open_store
+
+    database = ox.Store.read_only(str(open_store(store_folder, read_only=True).database))
+    return ox.serialize((quad for quad in database if not isinstance(quad.graph_name, ox.DefaultGraph)),
+                        format=ox.RdfFormat.N_QUADS)
+
+
+def _load_seconds(dump: Path, store_folder: Path) -> float:
+    """Seconds `airace load` takes to load ``dump`` into a new store at ``store_folder``."""
+    from airace.graph.load import load_file
+    from airace.graph.store import writing
+
+    def load():
+        with writing(store_folder) as target:
+            load_file(dump, target)
+    return timed(load)[0]
+
+
 def store(store_folder: Path, small_folder: Path, work: Path, rdflib_budget: float = 20.0) -> dict:
     """Bulk load and the competency queries: our store against raw pyoxigraph on the graph of
     ``store_folder`` (the largest corpus), and against rdflib on that of ``small_folder`` (rdflib
@@ -208,19 +232,14 @@ def store(store_folder: Path, small_folder: Path, work: Path, rdflib_budget: flo
     from rdflib import Literal
 
     from airace import queries as query_files
-    from airace.graph.export import export
-    from airace.graph.load import load_file
-    from airace.graph.store import bind, open_store, writing
+    from airace.graph.store import bind, open_store
 
-    dump = work / "graph.nq"
-    # Oxigraph's own writer: `airace export` gives canonical, sorted bytes through rdflib, which
-    # takes two minutes at a million quads and is not what is measured here.
-    dump.write_bytes(ox.serialize((quad for quad in ox.Store.read_only(str(open_store(store_folder, read_only=True).database))
-                                   if not isinstance(quad.graph_name, ox.DefaultGraph)), format=ox.RdfFormat.N_QUADS))
-    data = dump.read_bytes()
+    dump, small_dump = work / "graph.nq", work / "small.nq"
+    data, small_data = _named_graphs(store_folder), _named_graphs(small_folder)
+    dump.write_bytes(data)
+    small_dump.write_bytes(small_data)
     triples = data.count(b"\n")
     small = open_store(small_folder, read_only=True)
-    small_data = export(small, "nquads")
     texts = {path.stem: path.read_text(encoding="utf-8") for path in sorted(Path(query_files.__file__).parent.glob("*.rq"))}
     bindings = {"explain": {"name": Literal("DeepSeek")}}
 
@@ -228,10 +247,7 @@ def store(store_folder: Path, small_folder: Path, work: Path, rdflib_budget: flo
     raw_load = timed(raw_loaded.bulk_load, data, format=ox.RdfFormat.N_QUADS)[0]
     del raw_loaded
 
-    def our_load():
-        with writing(work / "our-store") as ours:
-            load_file(dump, ours)
-    our_load_seconds = timed(our_load)[0]
+    our_load_seconds = _load_seconds(dump, work / "our-store")
     ours = open_store(work / "our-store", read_only=True)
     # Raw queries run on the same database, so the ratio is the cost of our layer (bindings,
     # rdflib terms). Oxigraph's own union of named graphs is no baseline: it repeats a triple
@@ -246,13 +262,7 @@ def store(store_folder: Path, small_folder: Path, work: Path, rdflib_budget: flo
         our_seconds = best_of(lambda: answers.append(len(ours.select(text, bindings=bindings.get(name)).rows)))
         small_seconds = best_of(lambda: small.select(text, bindings=bindings.get(name)))
         rows[name] = {"ours": our_seconds, "raw": raw_seconds, "answers": answers[0], "ours_small": small_seconds}
-    small_load = work / "small.nq"
-    small_load.write_bytes(small_data)
-
-    def our_small_load():
-        with writing(work / "small-store") as target:
-            load_file(small_load, target)
-    small_load_seconds = timed(our_small_load)[0]
+    small_load_seconds = _load_seconds(small_dump, work / "small-store")
 
     context = multiprocessing.get_context("spawn")
     answers = context.Queue()

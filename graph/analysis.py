@@ -30,7 +30,7 @@ import json
 import random
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import networkx as nx
 
@@ -45,6 +45,7 @@ __all__ = [
     "UNITED_STATES",
     "CHINA",
     "CATEGORIES",
+    "SKIPPED_BECAUSE",
     "statistics",
     "render_markdown",
     "analyze",
@@ -551,7 +552,15 @@ def render_markdown(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def analyze(store, *, out_dir: Path) -> dict[str, Any]:
+#: Why each plot is left out when it has nothing to draw.
+SKIPPED_BECAUSE = {
+    "elo-race.png": "no Chatbot Arena Elo figures by month for the United States or China in the graph",
+    "pagerank.png": "no organisations in the graph",
+    "country-matrix.png": "no ties between organisations of known country",
+}
+
+
+def analyze(store, *, out_dir: Path, on_skipped: Callable[[str, str], None] | None = None) -> dict[str, Any]:
     """Analyse the organisation network of ``store``; write ``report.md``, ``report.json`` and the PNG
     plots (``elo-race.png``, ``pagerank.png``, ``country-matrix.png``, each when it has data) in ``out_dir``.
 
@@ -561,6 +570,9 @@ def analyze(store, *, out_dir: Path) -> dict[str, Any]:
         A store from :func:`airace.graph.store.open_store`.
     out_dir
         The folder to write to (made if missing).
+    on_skipped
+        Called with a plot's file name and the reason (:data:`SKIPPED_BECAUSE`) for each plot
+        left out because it has nothing to draw.
 
     Returns
     -------
@@ -596,7 +608,13 @@ def analyze(store, *, out_dir: Path) -> dict[str, Any]:
         (out_dir / "report.md").write_text(render_markdown(data), encoding="utf-8")
         elo = [tuple(None if term is None else (term.toPython() if hasattr(term, "toPython") else term) for term in row)
                for row in store.select(queries.read("elo-race-by-month")).rows]
-        plots.elo_race([(str(row[0]), row[1], row[2], row[3], row[4], row[5]) for row in elo], out_dir / "elo-race.png")
-        plots.pagerank_ranking(data, out_dir / "pagerank.png")
-        plots.country_matrix(data, out_dir / "country-matrix.png")
+        drawn = {
+            "elo-race.png": plots.elo_race([(str(row[0]), row[1], row[2], row[3], row[4], row[5]) for row in elo],
+                                           out_dir / "elo-race.png"),
+            "pagerank.png": plots.pagerank_ranking(data, out_dir / "pagerank.png"),
+            "country-matrix.png": plots.country_matrix(data, out_dir / "country-matrix.png"),
+        }
+        for name, path in drawn.items():
+            if path is None and on_skipped:
+                on_skipped(name, SKIPPED_BECAUSE[name])
         return data

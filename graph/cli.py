@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -21,6 +22,7 @@ __all__ = ["main", "parser", "COMMANDS"]
 
 BUILT_IN_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 RDF_FORMATS = ["turtle", "nt", "nquads", "trig", "jsonld"]
+_SPACES = re.compile(r" {2,}")
 
 
 def _positive(text: str) -> int:
@@ -29,9 +31,14 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+#: The environment variable that names the store when --store is not given.
+STORE_SETTING = "AIRACE_STORE"
+
+
 def _store_option(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--store", default=str(DEFAULT_STORE),
-                     help=f"the store folder, or an http(s) SPARQL endpoint (default: ./{DEFAULT_STORE})")
+    sub.add_argument("--store", default=os.environ.get(STORE_SETTING) or str(DEFAULT_STORE),
+                     help=f"the store folder, or an http(s) SPARQL endpoint "
+                          f"(default: ${STORE_SETTING}, else ./{DEFAULT_STORE})")
 
 
 COMMANDS = Commands(prog="airace", description="A knowledge graph of the US-China AI race, built from articles.",
@@ -54,16 +61,25 @@ command = COMMANDS.command
 def _build(args) -> int:
     from tqdm import tqdm
 
-    from .build import build
+    from .build import build, discover
+    from .engines import pipeline
 
-    paths = args.paths or [BUILT_IN_CORPUS]
+    files = discover(args.paths or [BUILT_IN_CORPUS])
+    # The bar knows the total from the start and says what the first seconds are spent on.
     with writing(args.store) as store, \
-            tqdm(desc="building", unit="doc", disable=args.quiet or not sys.stderr.isatty()) as bar:
+            tqdm(desc="loading the language model…", total=len(files), unit="file",
+                 disable=args.quiet or not sys.stderr.isatty()) as bar:
+        if files and args.engine == "local" and args.workers <= 1:
+            pipeline(args.model)  # loaded once per process: build() reuses it
+
         def progress(path, problem):
+            bar.set_description("building", refresh=False)
             bar.update(1)
             if problem:
                 tqdm.write(f"skipped {problem}", file=sys.stderr)
-        summary = build(paths, store, model=args.model, engine=args.engine, workers=args.workers,
+        if args.engine == "local" and args.workers <= 1:
+            bar.set_description("building")
+        summary = build(files, store, model=args.model, engine=args.engine, workers=args.workers,
                         shards=args.shards, on_document=progress)
     print(summary.line())
     return 0
@@ -71,23 +87,57 @@ def _build(args) -> int:
 
 @command("query", "run a query by name, from an .rq file, or given with --sparql",
          example="airace query explain --bind name=DeepSeek")
-@option("name", nargs="?", help="a query name (see queries/) or a path to an .rq file")
-@option("--sparql", help="the query text itself")
-@option("--bind", action="append", metavar="NAME=VALUE", help="bind a variable (repeatable)")
+@option("name", nargs="?", help="a query name (see --list) or a path to an .rq file")
+@option("--list", action="store_true", help="list the shipped queries, each with the question it answers")
+@option("--sparql", help="the query text itself (the prefixes race, rdf, rdfs, skos, prov, dcterms, xsd "
+                         "and owl need no PREFIX line)")
+@option("--bind", action="append", metavar="NAME=VALUE",
+        help="bind a variable of the query (repeatable); a query's header says which it needs")
 @option("--format", default="table", choices=["table", "csv", "tsv", "json"])
 @option("--timeout", type=float, default=60.0, metavar="SECONDS",
         help="stop a query that runs longer than this, with exit status 1 (default: 60; 0: no limit)")
 def _query(args) -> int:
+    from airace import queries
+
+    from .query_text import check_bindings, headline, parser_message, with_prefixes
     from .querying import format_table, parse_bindings, resolve, select_within
 
+    if args.list:
+        width = max(map(len, queries.names()))
+        for name in queries.names():
+            print(f"{name:{width}}  {headline(queries.read(name))}")
+        return 0
     if not (args.name or args.sparql):
-        print("airace query: give a query name, an .rq file, or --sparql TEXT", file=sys.stderr)
+        print("airace query: give a query name, an .rq file, or --sparql TEXT (airace query --list names them)",
+              file=sys.stderr)
         return 2
     text = args.sparql if args.sparql else resolve(args.name)
-    # In a child process stopped after --timeout seconds: pyoxigraph cannot cancel a running query.
-    table = select_within(args.store, text, parse_bindings(args.bind or []), timeout=args.timeout)
-    sys.stdout.write(format_table(table, args.format))
+    bindings = parse_bindings(args.bind or [])
+    check_bindings(text, bindings, query=args.name or "the query")
+    prepared = with_prefixes(text)
+    try:
+        # In a child process stopped after --timeout seconds: pyoxigraph cannot cancel a running query.
+        table = select_within(args.store, prepared, bindings, timeout=args.timeout)
+    except StoreError as error:  # a parser's position, told in the user's own lines
+        raise StoreError(parser_message(str(error), prepared)) from None
+    # a table for reading ends its last line; csv, tsv and json are written as the formats define them
+    sys.stdout.write(format_table(_readable(table), "table") + "\n" if args.format == "table"
+                     else format_table(table, args.format))
     return 0
+
+
+def _readable(table):
+    """The table with runs of spaces in its texts shown as one, for reading: the reader masks link
+    syntax with spaces to keep offsets true (csv, tsv and json keep the exact text)."""
+    from rdflib import Literal
+
+    from .store import Table
+
+    def shown(term):
+        if isinstance(term, Literal) and "  " in term:
+            return Literal(_SPACES.sub(" ", str(term)), lang=term.language, datatype=term.datatype)
+        return term
+    return Table(table.variables, [tuple(shown(term) for term in row) for row in table.rows])
 
 
 @command("export", "write the graph as Turtle (default), N-Triples, N-Quads, TriG or JSON-LD",
@@ -150,9 +200,14 @@ def _analyze(args) -> int:
 
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
-    analyze(open_store(args.store, read_only=True), out_dir=out)
-    written = sorted(path.name for path in out.iterdir() if path.suffix in (".md", ".json", ".png"))
+    skipped = {}
+    analyze(open_store(args.store, read_only=True), out_dir=out,
+            on_skipped=lambda name, reason: skipped.__setitem__(name, reason))
+    written = sorted(path.name for path in out.iterdir() if path.suffix in (".md", ".json", ".png")
+                     and path.name not in skipped)
     print(f"wrote {', '.join(written)} in {out}")
+    for name, reason in skipped.items():
+        print(f"skipped {name}: {reason}")
     return 0
 
 
@@ -233,7 +288,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    args = parser().parse_args(argv)
+    args = COMMANDS.parse(argv)
     try:
         return args.handler(args)
     except BrokenPipeError:

@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -25,13 +26,16 @@ matplotlib.use("Agg")  # before pyplot: files only, never a window
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-__all__ = ["elo_race", "pagerank_ranking", "country_matrix", "ELO_TITLE", "PAGERANK_TITLE", "MATRIX_TITLE"]
+__all__ = ["elo_race", "pagerank_ranking", "pagerank_figure", "elo_race_figure", "country_matrix",
+           "country_matrix_figure", "ELO_TITLE", "PAGERANK_TITLE", "MATRIX_TITLE"]
 
 ELO_TITLE = "Top Chatbot Arena Elo by month: United States vs China"
 PAGERANK_TITLE = "Most central organisations (weighted PageRank)"
 MATRIX_TITLE = "Ties between organisations, by country"
 
-_US, _CHINA = "#3b6fb6", "#c8102e"
+_US, _CHINA, _OTHER, _UNKNOWN = "#3b6fb6", "#c8102e", "#8c8c8c", "#d0d0d0"
+# Organisation names longer than this many characters are wrapped onto more lines.
+_LABEL_WIDTH = 28
 # No date, no software version: the same data gives the same file.
 _METADATA = {"Software": None}
 
@@ -50,6 +54,12 @@ def elo_race(rows: Sequence[tuple], path: Path) -> Path | None:
     ``rows`` are ``(month, top US Elo, US model, top Chinese Elo, Chinese model, gap)``
     as the ``elo-race-by-month`` query returns them; a missing value is None.
     """
+    figure = elo_race_figure(rows)
+    return None if figure is None else _save(figure, path)
+
+
+def elo_race_figure(rows: Sequence[tuple]):
+    """The figure of :func:`elo_race`, or None when no row has an Elo figure."""
     rows = [row for row in rows if row[1] is not None or row[3] is not None]
     if not rows:
         return None
@@ -61,43 +71,81 @@ def elo_race(rows: Sequence[tuple], path: Path) -> Path | None:
         top.plot([i for i, _ in points], [v for _, v in points], marker="o", color=colour, label=f"top {side} model")
         for index, value in points:  # a model's name where the lead changes hands, not every month
             if rows[index][models] and (index == 0 or rows[index][models] != rows[index - 1][models]):
+                # slanted, away from the other line: names of consecutive months do not overlap
+                above = colour == _US
                 top.annotate(str(rows[index][models]), (index, value), textcoords="offset points",
-                             xytext=(0, 7 if colour == _US else -12), ha="center", fontsize=6, color=colour)
+                             xytext=(2, 6) if above else (2, -6), ha="left", va="bottom" if above else "top",
+                             rotation=35 if above else -35, rotation_mode="anchor", fontsize=6, color=colour)
+    # room for the slanted names: above the top line, below the bottom one
+    values = [float(row[column]) for row in rows for column in (1, 3) if row[column] is not None]
+    spread = (max(values) - min(values)) or 50.0
+    top.set_ylim(min(values) - 0.3 * spread, max(values) + 0.45 * spread)
+    top.margins(x=0.06)
     top.set_ylabel("Elo")
     top.set_title(ELO_TITLE)
-    top.legend(loc="upper left")
+    top.legend(loc="lower right")
     top.grid(alpha=0.3)
     gaps = [(index, float(row[5])) for index, row in enumerate(rows) if row[5] is not None]
     bottom.bar([i for i, _ in gaps], [v for _, v in gaps], color="#777777")
     for index, value in gaps:
         bottom.annotate(f"{value:g}", (index, value), textcoords="offset points", xytext=(0, 2), ha="center", fontsize=7)
+    bottom.margins(y=0.15)  # room for the numbers above the bars
     bottom.set_ylabel("US lead (Elo)")
     bottom.set_xticks(range(len(months)), months, rotation=45, ha="right")
     bottom.grid(axis="y", alpha=0.3)
     figure.tight_layout()
-    return _save(figure, path)
+    return figure
 
 
 def pagerank_ranking(data: dict[str, Any], path: Path, *, top: int = 15) -> Path | None:
     """A bar per organisation, the most central first, coloured by its country (US, China, other)."""
+    figure = pagerank_figure(data, top=top)
+    return None if figure is None else _save(figure, path)
+
+
+def pagerank_figure(data: dict[str, Any], *, top: int = 15):
+    """The figure of :func:`pagerank_ranking`, or None when there is no organisation.
+
+    Long names are wrapped and the country is told by colour (with a legend), so every
+    label and the title fit inside the picture.
+    """
+    from matplotlib.patches import Patch
+
     organisations = data.get("organisations", [])[:top]
     if not organisations:
         return None
     organisations = list(reversed(organisations))  # barh draws bottom-up
-    colours = [_US if row.get("country") == "United States" else _CHINA if row.get("country") == "China" else "#999999"
-               for row in organisations]
-    figure, axes = plt.subplots(figsize=(8, 0.35 * len(organisations) + 1.5))
-    axes.barh([f"{row['label']} ({row.get('country') or 'country unknown'})" for row in organisations],
-              [row["pagerank"] for row in organisations], color=colours)
+    sides = [("United States", _US), ("China", _CHINA), ("another country", _OTHER), ("country unknown", _UNKNOWN)]
+
+    def side(country):
+        return "United States" if country == "United States" else "China" if country == "China" \
+            else "another country" if country else "country unknown"
+
+    colours = dict(sides)
+    labels = ["\n".join(textwrap.wrap(row["label"], _LABEL_WIDTH)) or "?" for row in organisations]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    figure, axes = plt.subplots(figsize=(9, 0.3 * lines + 0.15 * len(labels) + 2))
+    axes.barh(range(len(labels)), [row["pagerank"] for row in organisations],
+              color=[colours[side(row.get("country"))] for row in organisations])
+    axes.set_yticks(range(len(labels)), labels, fontsize=9)
     axes.set_xlabel("weighted PageRank")
-    axes.set_title(PAGERANK_TITLE)
     axes.grid(axis="x", alpha=0.3)
+    present = {side(row.get("country")) for row in organisations}
+    axes.legend(handles=[Patch(color=colour, label=name) for name, colour in sides if name in present],
+                loc="lower right", fontsize=8)
+    figure.suptitle(PAGERANK_TITLE)
     figure.tight_layout()
-    return _save(figure, path)
+    return figure
 
 
 def country_matrix(data: dict[str, Any], path: Path) -> Path | None:
     """A heat map of ties between the countries of their two organisations (each tie counted once)."""
+    figure = country_matrix_figure(data)
+    return None if figure is None else _save(figure, path)
+
+
+def country_matrix_figure(data: dict[str, Any]):
+    """The figure of :func:`country_matrix`, or None when no tie has two countries."""
     pairs = data.get("countries", {}).get("matrix", [])
     if not pairs:
         return None
@@ -121,4 +169,4 @@ def country_matrix(data: dict[str, Any], path: Path) -> Path | None:
     axes.set_title(MATRIX_TITLE)
     figure.colorbar(image, ax=axes, label="ties (stated or co-mentioned)")
     figure.tight_layout()
-    return _save(figure, path)
+    return figure

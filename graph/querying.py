@@ -32,6 +32,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
 from airace import queries
+from airace.graph.query_text import parser_message
 from airace.graph.store import StoreError, Table, open_store
 
 __all__ = ["FORMATS", "PREFIXES", "MAX_NESTING", "QueryTimeout", "resolve", "parse_bindings", "too_deep",
@@ -267,8 +268,8 @@ def select(store, query: str, bindings: Mapping[str, Identifier] | None = None) 
     except StoreError as error:
         if "\n" not in str(error):
             raise
-        # The parser lists every token it expected, over many lines: the first says where and what.
-        raise StoreError(first_line(str(error))) from error
+        # The parser lists every character class it expected, over many lines: one whole line instead.
+        raise StoreError(parser_message(str(error), query)) from error
 
 
 def first_line(message: str, limit: int = 160) -> str:

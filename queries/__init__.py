@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 __all__ = ["QUERY_DIR", "INTERNAL_DIR", "names", "internal_names", "path_of", "question_of", "read", "internal"]
@@ -53,11 +54,14 @@ def path_of(name: str) -> Path:
     Raises
     ------
     KeyError
-        When no query has that name; the message lists the ones that exist.
+        When no query has that name; the message suggests the closest and lists the ones that exist.
     """
     path = QUERY_DIR / f"{name}.rq"
     if not path.is_file():
-        raise KeyError(f"no query named {name!r}; known queries: {', '.join(names())}")
+        close = difflib.get_close_matches(name, names(), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise KeyError(f"no query named {name!r}{hint} (known queries: {', '.join(names())}; "
+                       "airace query --list says what each answers)")
     return path
 
 

@@ -59,9 +59,8 @@ def path_of(name: str) -> Path:
     path = QUERY_DIR / f"{name}.rq"
     if not path.is_file():
         close = difflib.get_close_matches(name, names(), n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]}?" if close else ""
-        raise KeyError(f"no query named {name!r}{hint} (known queries: {', '.join(names())}; "
-                       "airace query --list says what each answers)")
+        hint = f"; did you mean {close[0]}?" if close else " (airace query --list says what each answers)"
+        raise KeyError(f"no query named {name!r}; known queries: {', '.join(names())}{hint}")
     return path
 
 

@@ -140,14 +140,36 @@ def _readable(table):
     return Table(table.variables, [tuple(shown(term) for term in row) for row in table.rows])
 
 
-@command("export", "write the graph as Turtle (default), N-Triples, N-Quads, TriG or JSON-LD",
-         example="airace export --format trig -o graph.trig")
-@option("--format", default="turtle", choices=RDF_FORMATS)
-@option("-o", "--output", help="the file to write (default: standard output)")
+@command("export", "write the graph as Turtle (default), N-Triples, N-Quads, TriG or JSON-LD; its tables as CSV "
+         "for spreadsheets; or the organisation network as GraphML or GEXF for Gephi and Cytoscape",
+         example="airace export -o graph.trig")
+@option("--format", choices=["turtle", "ttl", "nt", "nquads", "trig", "jsonld", "json-ld", "csv", "graphml", "gexf"],
+        help="the format (default: from -o's extension, else turtle); csv writes entities.csv, relations.csv "
+             "and figures.csv into the folder -o names")
+@option("-o", "--output", help="the file to write (default: standard output), or the folder for csv")
 def _export(args) -> int:
-    from .export import export
+    from .export import choose_format, export
 
-    data = export(open_store(args.store, read_only=True), args.format)
+    format = choose_format(args.format, args.output)
+    store = open_store(args.store, read_only=True)
+    if format == "csv":
+        from .spreadsheets import write_tables
+
+        if not args.output:
+            raise ValueError("--format csv writes three files: give -o FOLDER")
+        written = write_tables(store, Path(args.output))
+        print(f"wrote {', '.join(path.name for path in written)} in {args.output}")
+        return 0
+    if format in ("graphml", "gexf"):
+        from .network_files import network_bytes, network_for_export
+
+        graph = network_for_export(store)
+        data = network_bytes(graph, format)
+        if args.output:
+            print(f"wrote {graph.number_of_nodes()} organisations and {graph.number_of_edges()} ties "
+                  f"to {args.output}", file=sys.stderr)
+    else:
+        data = export(store, format)
     if args.output:
         Path(args.output).write_bytes(data)
     else:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Iterable
 
 import pyoxigraph as ox
@@ -29,10 +30,64 @@ from airace.ontology import ID, RACE
 
 from .store import LocalStore, RemoteStore, to_oxigraph, union_graph
 
-__all__ = ["FORMATS", "PREFIXES", "export", "canonical_quads"]
+__all__ = ["FORMATS", "TABLE_FORMATS", "EXTENSIONS", "choose_format", "PREFIXES", "export", "canonical_quads"]
 
 FORMATS = {"turtle": "turtle", "ttl": "turtle", "nt": "nt", "ntriples": "nt", "nquads": "nquads",
            "nq": "nquads", "trig": "trig", "jsonld": "json-ld", "json-ld": "json-ld"}
+
+#: The formats that are not RDF: tables for spreadsheets (a folder of CSV files) and the
+#: organisation network for Gephi and Cytoscape (airace.graph.spreadsheets, airace.graph.network_files).
+TABLE_FORMATS = {"csv": "csv", "graphml": "graphml", "gexf": "gexf"}
+
+#: The format each file extension of ``-o`` stands for.
+EXTENSIONS = {".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig",
+              ".jsonld": "json-ld", ".json": "json-ld", ".graphml": "graphml", ".gexf": "gexf"}
+
+_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "trig": "TriG", "json-ld": "JSON-LD",
+          "csv": "CSV tables", "graphml": "GraphML", "gexf": "GEXF"}
+
+
+def choose_format(format: str | None, output: str | None) -> str:
+    """The format to write: the one named, else the one ``output``'s extension stands for, else Turtle.
+
+    Names and their aliases are those of :data:`FORMATS` and :data:`TABLE_FORMATS` (``ttl``,
+    ``json-ld``...). CSV writes a folder of tables, so its ``output`` has no extension.
+
+    Raises
+    ------
+    ValueError
+        For an unknown format or extension, or when the format named and the extension disagree.
+
+    Examples
+    --------
+    >>> choose_format(None, "graph.jsonld"), choose_format("ttl", "graph.ttl"), choose_format("csv", "tables")
+    ('json-ld', 'turtle', 'csv')
+    >>> choose_format("turtle", "graph.jsonld")
+    Traceback (most recent call last):
+    ...
+    ValueError: --format turtle writes Turtle but -o graph.jsonld names a JSON-LD file; give one or make them agree
+    """
+    known = {**FORMATS, **TABLE_FORMATS}
+    named = None
+    if format is not None:
+        named = known.get(format.lower())
+        if named is None:
+            raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(sorted(set(known)))}")
+    suffix = Path(output).suffix.lower() if output else ""
+    by_extension = EXTENSIONS.get(suffix)
+    if suffix and by_extension is None and named is None:
+        raise ValueError(f"-o {output}: cannot tell the format from {suffix!r}; give --format "
+                         f"(or an extension: {', '.join(sorted(EXTENSIONS))})")
+    if named == "csv" and suffix:
+        raise ValueError(f"--format csv writes three tables into a folder ({', '.join(_TABLES)}); "
+                         f"give -o a folder, not {output}")
+    if named and by_extension and named != by_extension:
+        raise ValueError(f"--format {format} writes {_NAMES[named]} but -o {output} names a "
+                         f"{_NAMES[by_extension]} file; give one or make them agree")
+    return named or by_extension or "turtle"
+
+
+_TABLES = ("entities.csv", "relations.csv", "figures.csv")
 
 PREFIXES = {"race": str(RACE._NS), "id": str(ID), "rdf": str(RDF), "rdfs": str(RDFS), "skos": str(SKOS),
             "prov": str(PROV), "dcterms": str(DCTERMS), "xsd": str(XSD), "owl": str(OWL)}

@@ -109,7 +109,65 @@ PATENTS_A_B = CHINA_PATENT_SHARE + FIGURE_A_2024 + FIGURE_B_2024
 PATENTS_A_C = CHINA_PATENT_SHARE + FIGURE_A_2024 + FIGURE_C_2023
 PATENTS_B_C = CHINA_PATENT_SHARE + FIGURE_B_2023 + FIGURE_C_2023
 
+FIGURE_VARIABLES = ["measurement", "subject", "subjectName", "metric", "metricName", "value", "unit", "period",
+                    "bound", "comparedWith", "comparedWithName", "quote", "document", "title", "source"]
+DOCUMENTS = {"A": (DOC_A, TITLE_A, SOURCE_A), "B": (DOC_B, TITLE_B, SOURCE_B),
+             "C": (DOC_C, TITLE_C, "tiny-patent-count.md")}
+CHINA, US = ("id:country/china", "China"), ("id:country/united-states", "United States")
+R1, O1 = ("id:model/deepseek-r1", "DeepSeek-R1"), ("id:model/o1", "o1")
+PATENT_SHARE = ("id:metric/ai-patent-share", "AI patent share")
+WORLD_SHARE = ("id:metric/share-of-world-s-ai-patents", "share of world's AI patents")
+ELO_CN = ("id:metric/top-chatbot-arena-elo-chinese-model", "top Chatbot Arena Elo (Chinese model)")
+ELO_US = ("id:metric/top-chatbot-arena-elo-us-model", "top Chatbot Arena Elo (US model)")
+ELO_GAP = ("id:metric/chatbot-arena-elo-gap", "Chatbot Arena Elo gap")
+PRICE_IN = ("id:metric/input-token-price", "input token price")
+PRICE_OUT = ("id:metric/output-token-price", "output token price")
+PER_MILLION = "USD per million tokens"
+
+
+def figure(name, subject, metric, value, unit, period, quote, document, *, bound=None, compared=(None, None)):
+    """One golden row of figures.rq, read off tiny_graph.trig."""
+    return (f"id:measurement/{name}", *subject, *metric, value, unit, period, bound, *compared, quote,
+            *DOCUMENTS[document])
+
+
 GOLDEN: dict[str, list[tuple[dict[str, str], list[str], list[tuple]]]] = {
+    "figures": [(
+        {},
+        FIGURE_VARIABLES,
+        [
+            figure("b-patents-cn-2023", CHINA, PATENT_SHARE, "68", "percent", "2023", "68% in 2023", "B"),
+            figure("b-patents-cn-2024", CHINA, PATENT_SHARE, "70", "percent", "2024",
+                   "about 70% of AI patents in 2024", "B"),
+            figure("a-patents-cn-2024", CHINA, PATENT_SHARE, "74.2", "percent", "2024",
+                   "74.2% of AI patent filings in 2024", "A"),
+            figure("c-grants-cn", CHINA, ("id:metric/share-of-ai-patent-grants", "share of AI patent grants"),
+                   "52", "percent", None, "52% of AI patent grants", "C"),
+            figure("c-patents-cn-floor", CHINA, WORLD_SHARE, "60", "percent", None,
+                   "over 60% of the world's AI patents", "C", bound="lower"),
+            figure("c-patents-cn-2023", CHINA, WORLD_SHARE, "61", "percent", "2023",
+                   "61% of the world's AI patents", "C"),
+            figure("a-elo-cn-2024-11", CHINA, ELO_CN, "1320", "Elo", "2024-11", "top Chinese model 1320", "A"),
+            figure("a-elo-cn-2024-12", CHINA, ELO_CN, "1350", "Elo", "2024-12",
+                   "top Chinese model DeepSeek-V3 at 1350", "A"),
+            figure("a-elo-cn-2025-01", CHINA, ELO_CN, "1374", "Elo", "2025-01",
+                   "top Chinese model DeepSeek-R1 at 1374", "A"),
+            figure("b-price-in-deepseek-r1", R1, PRICE_IN, "0.55", PER_MILLION, None,
+                   "$0.55 per million input tokens", "B"),
+            figure("b-price-out-deepseek-r1", R1, PRICE_OUT, "2.19", PER_MILLION, None,
+                   "$2.19 per million output tokens", "B"),
+            figure("a-patents-us-2024", US, PATENT_SHARE, "8.2", "percent", "2024", "8.2% for the U.S.", "A"),
+            figure("b-patents-us-2024", US, PATENT_SHARE, "8.2", "percent", "2024", "the United States held 8.2%", "B"),
+            figure("a-elo-gap-2024-12", US, ELO_GAP, "22", "Elo", "2024-12", "a gap of 22", "A", compared=CHINA),
+            figure("a-elo-gap-2025-01", US, ELO_GAP, "6", "Elo", "2025-01", "a gap of 6", "A", compared=CHINA),
+            figure("c-patents-us-2023", US, WORLD_SHARE, "8", "percent", "2023", "about 8%", "C"),
+            figure("a-elo-us-2024-11", US, ELO_US, "1365", "Elo", "2024-11", "top US model 1365", "A"),
+            figure("a-elo-us-2024-12", US, ELO_US, "1372", "Elo", "2024-12", "top US model o1 at 1372", "A"),
+            figure("a-elo-us-2025-01", US, ELO_US, "1380", "Elo", "2025-01", "top US model Gemini 2.0 Pro at 1380", "A"),
+            figure("b-price-in-o1", O1, PRICE_IN, "15", PER_MILLION, None, "o1 charges $15", "B"),
+            figure("b-price-out-o1", O1, PRICE_OUT, "60", PER_MILLION, None, "$60", "B"),
+        ],
+    )],
     "models-by-organisation": [(
         {},
         ["organisation", "organisationName", "countryName", "model", "modelName", "releaseDate", "openWeights"],

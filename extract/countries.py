@@ -15,11 +15,11 @@ from spacy.tokens import Span
 from .entities import Mention, country_of_adjective
 from .groups import CJK, Found, Yield, group_members
 from .places import countries_named_in, country_of_place
+from .kinds import COUNTRY_ABLE
 from .reference import ID, lookup
 
 __all__ = ["COUNTRY_ABLE", "country_mention", "nationality_modifier", "nationality_apposition", "country_in_name", "row_place"]
 
-COUNTRY_ABLE = {"Organisation", "Company", "University", "ResearchInstitute", "GovernmentBody", "Person", "DataCentre"}
 
 
 def country_mention(name: str, at: int, end: int) -> Mention:

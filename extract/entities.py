@@ -16,6 +16,7 @@ from weakref import WeakKeyDictionary
 
 from spacy.tokens import Doc, Span
 
+from .lexicon import mapping, words
 from .reference import ID, ORGANISATION_CLASSES, SEGMENT, key, lookup, slug
 
 __all__ = [
@@ -25,24 +26,10 @@ __all__ = [
 
 
 
-# Adjectives and demonyms naming a country: "Chinese AI company DeepSeek".
-NATIONALITIES = {
-    "chinese": "China", "china": "China", "american": "United States", "us": "United States",
-    "u.s.": "United States", "british": "United Kingdom", "uk": "United Kingdom", "french": "France",
-    "german": "Germany", "japanese": "Japan", "korean": "South Korea", "south korean": "South Korea",
-    "taiwanese": "Taiwan", "indian": "India", "european": "European Union", "eu": "European Union",
-    "dutch": "Netherlands", "israeli": "Israel", "canadian": "Canada", "russian": "Russia",
-    "singaporean": "Singapore", "emirati": "United Arab Emirates", "saudi": "Saudi Arabia",
-}
-
-# Names no careful reader would take for an entity, whatever the tagger says.
-COMMON_WORDS = {
-    "ai", "agi", "llm", "llms", "gpu", "gpus", "ceo", "cto", "phd", "r&d", "s&t", "ip", "vc", "api",
-    "the west", "west", "east", "state", "government", "company", "model", "models", "chip", "chips",
-    "internet", "cloud", "table", "figure", "source", "report", "data", "stem", "euv", "duv", "hpc",
-    "nlp", "soe", "soes", "ugc", "saas", "mau", "moe", "mla", "ic", "wfe", "edwc", "aidp", "nsri",
-    "nrdi", "ict", "icd", "bis", "chatbot", "cold war", "sputnik", "covid-19", "genai", "recorded future reporting",
-}
+# Adjectives and demonyms naming a country ("Chinese AI company DeepSeek"), and names no careful
+# reader would take for an entity, whatever the tagger says.
+NATIONALITIES = mapping("nationalities")
+COMMON_WORDS = words("common-words")
 
 _SHAPES: list[tuple[str, re.Pattern]] = [
     # a publisher, though a university's: "Shanghai Jiao Tong University Press"
@@ -71,13 +58,7 @@ def kind_by_shape(name: str) -> str | None:
 
 
 # Words that end only an organisation's name: "Keen Security Lab", "Runpeng Semiconductor".
-ORG_HEADS = frozenset({
-    "University", "College", "Institute", "Institution", "Laboratory", "Laboratories", "Lab", "Labs", "Academy",
-    "Observatory", "Ministry", "Department", "Bureau", "Administration", "Commission", "Council", "Agency",
-    "Fund", "Committee", "Corporation", "Corp", "Corp.", "Inc", "Inc.", "Ltd", "Ltd.", "LLC", "Technologies",
-    "Semiconductor", "Microelectronics", "Electronics", "Holdings", "Press", "Association", "Alliance",
-    "Federation", "Foundation", "Consortium", "Society",
-})
+ORG_HEADS = words("organisation-heads")
 
 
 def ends_in_org_head(name: str) -> bool:
@@ -224,11 +205,7 @@ def _is_in_a_heading(span: Span) -> bool:
 
 
 # The last word of a phrase that names an activity, a quality or a rule, not a body that acts.
-_ABSTRACT_HEADS = {
-    "regulation", "regulations", "production", "acquisition", "security", "development", "performance", "influence",
-    "diffusion", "measures", "standards", "conferences", "list", "race", "landscape", "intensifies", "optimization",
-    "optimisation", "policy", "policies", "strategy", "law", "rules", "provisions", "guidelines", "degrees",
-}
+_ABSTRACT_HEADS = words("abstract-heads")
 
 
 def _is_abstract_phrase(span: Span) -> bool:
@@ -248,8 +225,7 @@ def _is_a_titled_surname(span: Span) -> bool:
 
 
 # Words that end the name of a product or a service, never a person's name.
-_PRODUCT_HEADS = {"cloud", "studio", "platform", "service", "services", "engine", "suite", "foundry", "hub",
-                  "performance", "degrees", "appendix", "bedrock", "assistant", "app", "api"}
+_PRODUCT_HEADS = words("product-heads")
 
 
 def _is_a_product_taken_for_a_person(span: Span) -> bool:

@@ -13,13 +13,13 @@ from weakref import WeakKeyDictionary
 
 from spacy.tokens import Doc, Span, Token
 
+from .lexicon import words
 from .entities import Mention, country_of_adjective, resolve_in_doc
+from .kinds import SUBJECT_KINDS
 from .reference import ID, lookup
 
 __all__ = ["SUBJECT_KINDS", "Context", "read_context", "holding", "sources_of", "reporters", "overlaps"]
 
-SUBJECT_KINDS = {"Country", "Organisation", "Company", "University", "ResearchInstitute", "GovernmentBody",
-                 "AIModel", "Chip", "DataCentre"}
 
 
 @dataclass(frozen=True)
@@ -92,8 +92,7 @@ def sources_of(number: Span, context: Context) -> frozenset[int]:
     return frozenset(span.start for _, span in context.candidates if span.root.i in speaking and not overlaps(span, number))
 
 
-_SOURCE_NOUNS = {"study", "report", "survey", "analysis", "estimate", "method", "methodology", "index",
-                 "database", "ranking", "tracker", "finding", "review", "dataset"}
+_SOURCE_NOUNS = words("source-nouns")
 
 
 def reporters(sentence: Span) -> frozenset[int]:

@@ -18,15 +18,16 @@ import re
 
 from spacy.tokens import Span, Token
 
+from .lexicon import mapping, words
 from .figure_numbers import CURRENCY_WORD, YEAR, Quantity, parse_period
 
 __all__ = ["metric_of", "period_of", "metric_concept"]
 
 
 # Words that open no metric: "the 41 of the top 100", "its 27% of".
-_OPENERS = {"the", "a", "an", "all", "its", "their", "of", "such"}
+_OPENERS = words("metric-openers")
 # Nouns of change whose "in" phrase says what changed: "a thirty-fold increase in traffic".
-_CHANGE_NOUNS = {"increase", "decrease", "growth", "rise", "drop", "decline", "cut", "reduction", "fall", "jump"}
+_CHANGE_NOUNS = words("change-nouns")
 _QUOTES = {'"', "“", "”", "'", "‘", "’"}
 
 
@@ -288,17 +289,17 @@ def _bound(date: Span) -> bool:
 # --- the concept a metric label measures ------------------------------------------------------
 
 #: Units whose metric label names a counted thing ("39,000 AI researchers", "10,000 H800s").
-_COUNTING_UNITS = {"count", "chips", "gpus", "servers", "racks"}
+_COUNTING_UNITS = words("counting-units")
 #: Words that name the whole a figure is part of, not what it counts: "74.2% of global AI
 #: patents" and "70% of all AI patents" are one share.
-_WHOLE_WORDS = {"global", "world", "world's", "worldwide", "all", "the", "total", "overall", "entire"}
+_WHOLE_WORDS = words("whole-words")
 #: Participles after the counted noun that restate how it is counted: "AI patents filed last year".
 #: ("granted" is not one of them: patents granted are fewer than patents filed.)
-_RESTATING = {"filed", "published", "submitted", "recorded", "reported"}
+_RESTATING = words("restating-participles")
 #: A time written after the counted noun: "last year", "in 2024".
 _TIME_AFTER = re.compile(r"\s+(?:(?:last|this|next|that) (?:year|month|quarter|decade)|(?:in|during|by|as of) \d{4})\b.*$")
 #: Two wordings of one counted thing (a patent filed is a patent application).
-_SAME_THING = {"patent filings": "patents", "patent applications": "patents", "research papers": "papers"}
+_SAME_THING = mapping("same-thing")
 
 
 def metric_concept(label: str, unit: str) -> str:

@@ -18,19 +18,15 @@ from typing import Iterator
 
 from spacy.tokens import Span, Token
 
+from .lexicon import mapping, ordered, words
+
 __all__ = ["Quantity", "quantities", "parse_number", "parse_period", "YEAR", "CURRENCY_WORD"]
 
-_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "bn": 1e9, "m": 1e6, "k": 1e3}
-_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-          "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-          "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-          "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-          "double": 2, "twice": 2, "triple": 3, "half": 0.5}
+_SCALE = {word: float(factor) for word, factor in mapping("scale-words").items()}
+_WORDS = {word: float(value) for word, value in mapping("number-words").items()}
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(word for word in _WORDS if word != "half") + r")\b")
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-             "ninth": 9, "tenth": 10}
-_MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
-                                        "september", "october", "november", "december"], start=1)}
+_ORDINALS = {word: int(place) for word, place in mapping("ordinals").items()}
+_MONTHS = {month: number for number, month in enumerate(ordered("months"), start=1)}
 YEAR = r"(?:19[5-9]\d|20\d\d)"
 CURRENCY_WORD = re.compile(r"(?:rmb|yuan|usd|dollars?)$", re.IGNORECASE)
 _DURATION = re.compile(r"(?:days?|weeks?|months?|years?)$", re.IGNORECASE)
@@ -41,8 +37,7 @@ _RATIO = re.compile(r"(\d+(?:\.\d+)?)[x×]")
 _ORDINAL_NUMBER = re.compile(r"\d+(?:st|nd|rd|th)")
 _TIME_SPAN = re.compile(r"(?:about |around |roughly |nearly |over |at least )?(\S+) (days?|weeks?|months?|years?)")
 # Words after which a number is a citation, a name or an order, not an amount: "Table 1", "Art. 19", "top-fifteen".
-_NOT_AFTER = {"top", "table", "tables", "figure", "figures", "fig.", "figs.", "phase", "no.", "number", "p.", "pp.", "art.",
-              "arts.", "chapter", "section", "first", "last", "next"}
+_NOT_AFTER = words("not-after-number")
 
 
 def parse_number(text: str) -> float | None:

@@ -25,24 +25,17 @@ from typing import Callable, Iterator
 from spacy.tokens import Span, Token
 
 from .entities import Mention, resolve_in_doc
-from .figure_context import SUBJECT_KINDS, Context, holding, overlaps, reporters, sources_of
+from .figure_context import Context, holding, overlaps, reporters, sources_of
+from .kinds import SUBJECT_KINDS
+from .lexicon import mapping, words
 from .figure_numbers import CURRENCY_WORD, Quantity
 
 __all__ = ["SUBJECT_RULES", "Rule", "subject_of", "compared_with", "other_side"]
 
 # The class a common noun names when a definite phrase ("the company", "the new fund") refers back.
-_NOUN_KINDS = {
-    "company": {"Company", "Organisation"}, "firm": {"Company", "Organisation"}, "startup": {"Company"},
-    "foundry": {"Company"}, "maker": {"Company"}, "manufacturer": {"Company"}, "developer": {"Company"},
-    "lab": {"ResearchInstitute", "Company"}, "laboratory": {"ResearchInstitute"}, "institute": {"ResearchInstitute"},
-    "university": {"University"}, "ministry": {"GovernmentBody"}, "agency": {"GovernmentBody"},
-    "fund": {"GovernmentBody", "Organisation"}, "country": {"Country"}, "nation": {"Country"},
-    "model": {"AIModel"}, "chip": {"Chip"}, "cluster": {"DataCentre"}, "supercomputer": {"DataCentre"},
-    "organisation": {"Organisation", "GovernmentBody", "Company", "ResearchInstitute", "University"},
-    "organization": {"Organisation", "GovernmentBody", "Company", "ResearchInstitute", "University"},
-}
+_NOUN_KINDS = {noun: set(kinds.split(",")) for noun, kinds in mapping("definite-nouns").items()}
 # Heads of a nationality phrase that stand for the country itself ("the Chinese government").
-_STATE_NOUNS = {"government", "state", "authorities", "country", "nation"}
+_STATE_NOUNS = words("state-nouns")
 _CLIMB = {"advcl", "conj", "xcomp", "relcl", "acl", "prep", "pcomp", "pobj", "advmod", "npadvmod", "appos"}
 
 Rule = Callable[[Quantity, Context, frozenset], "Mention | None"]
@@ -252,7 +245,7 @@ def _referent(subject: Token, context: Context, sources: frozenset) -> Mention |
     if subject.pos_ == "PRON":
         if subject.lower_ not in ("it", "its"):
             return None
-        kinds = {"Organisation", "Company", "University", "ResearchInstitute", "GovernmentBody", "AIModel", "Chip", "DataCentre"}
+        kinds = SUBJECT_KINDS - {"Country"}
     for mention, span in reversed(earlier):
         if span.root.dep_ == "compound" and span.root.head.ent_type_:
             continue  # "Nvidia" in "Nvidia H100s" names the maker of the thing, not the thing

@@ -13,6 +13,7 @@ from typing import Iterator
 from spacy.tokens import Span
 
 from .entities import Mention
+from .lexicon import words
 
 __all__ = ["Found", "Yield", "CJK", "group_members", "with_conjuncts"]
 
@@ -20,10 +21,9 @@ Found = tuple[Mention, Span]
 Yield = tuple[Mention, str, object]
 
 # Words that introduce or join the members of a group: "Chinese startups like A, B and C".
-_MARKERS = {"like", "such", "as", "including", "include", "includes", "included", "notably", "particularly",
-            "especially", "namely", "e.g.", "—", "–", ":", "(", ")", "-", "'s", "’s", "'", "“", "”", '"'}
-_NARROWING = {"particularly", "especially", "notably", "mainly", "mostly", "chiefly", "including"}
-_JOINERS = {",", "and", "or", "&", "(", ")", "“", "”", '"', "as", "well"}
+_MARKERS = words("group-markers")
+_NARROWING = words("narrowing-words")
+_JOINERS = words("list-joiners")
 CJK = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff（）()]+$")
 
 

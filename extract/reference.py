@@ -18,22 +18,9 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
 
-ID = "https://w3id.org/airace/id/"
+from .kinds import ID, ORGANISATION_CLASSES, SEGMENT
 
 __all__ = ["ID", "Reference", "ORGANISATION_CLASSES", "SEGMENT", "key", "slug", "references", "lookup"]
-
-ORGANISATION_CLASSES = {"Organisation", "Company", "University", "ResearchInstitute", "GovernmentBody"}
-
-# The first segment of an instance IRI, by class; all organisations share one so that a
-# change of mind about an organisation's kind never splits it into two nodes.
-SEGMENT = {
-    **{name: "org" for name in ORGANISATION_CLASSES},
-    "Country": "country",
-    "AIModel": "model",
-    "Chip": "chip",
-    "Person": "person",
-    "DataCentre": "datacentre",
-}
 
 
 @dataclass(frozen=True)

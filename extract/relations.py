@@ -21,6 +21,7 @@ from spacy.tokens import Span
 from .countries import COUNTRY_ABLE, country_in_name, nationality_apposition, nationality_modifier, row_place
 from .entities import Mention, kind_by_shape
 from .figures import parse_period
+from .lexicon import mapping, words
 from .groups import Found, Yield, group_members, with_conjuncts
 from .reference import ID, ORGANISATION_CLASSES, SEGMENT, key, lookup, slug
 from .texts import span_text
@@ -65,13 +66,7 @@ def possessive_product(sentence: Span, found: list[Found]) -> Iterator[Yield]:
             yield member, predicate, owner
 
 
-_AGENT_VERBS = {
-    "develop": "developedBy", "create": "developedBy", "build": "developedBy", "release": "developedBy",
-    "train": "developedBy", "launch": "developedBy", "publish": "developedBy",
-    "design": "designedBy", "make": "fabricatedBy", "manufacture": "fabricatedBy", "produce": "fabricatedBy",
-    "fabricate": "fabricatedBy", "own": "parentOrganisation", "operate": "operatedBy", "run": "operatedBy",
-    "found": "foundedBy", "co-found": "foundedBy", "cofound": "foundedBy",
-}
+_AGENT_VERBS = mapping("agent-verbs")
 
 
 def _subject_mentions(verb, found: list[Found], before: int) -> list[Mention]:
@@ -132,8 +127,8 @@ def passive_agent(sentence: Span, found: list[Found]) -> Iterator[Yield]:
                 yield centres[-1], "operatedBy", agent
 
 
-_RELEASE_VERBS = {"release", "launch", "unveil", "introduce", "develop", "build", "publish", "train", "open-source", "debut", "announce"}
-_FABRICATE_VERBS = {"produce", "manufacture", "fabricate", "make"}
+_RELEASE_VERBS = words("release-verbs")
+_FABRICATE_VERBS = words("fabricate-verbs")
 _PRONOUNS = {"it", "they", "its", "their"}
 
 
@@ -203,7 +198,7 @@ def active_agent(sentence: Span, found: list[Found]) -> Iterator[Yield]:
                 yield thing, "designedBy", makers[0]
 
 
-_AUTHORING = {"propose", "develop", "introduce", "release", "build", "train", "create", "present", "unveil", "design"}
+_AUTHORING = words("authoring-verbs")
 
 
 def researchers_from(sentence: Span, found: list[Found]) -> Iterator[Yield]:

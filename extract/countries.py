@@ -12,11 +12,12 @@ from typing import Iterator
 
 from spacy.tokens import Span
 
-from .entities import Mention, country_of_adjective
+from .entities import country_of_adjective
 from .groups import CJK, Found, Yield, group_members
-from .places import countries_named_in, country_of_place
 from .kinds import COUNTRY_ABLE
-from .reference import ID, lookup
+from .mentions import Mention, known
+from .places import countries_named_in, country_of_place
+from .reference import lookup
 
 __all__ = ["COUNTRY_ABLE", "country_mention", "nationality_modifier", "nationality_apposition", "country_in_name", "row_place"]
 
@@ -25,7 +26,7 @@ __all__ = ["COUNTRY_ABLE", "country_mention", "nationality_modifier", "nationali
 def country_mention(name: str, at: int, end: int) -> Mention:
     """The mention of a country the reference list knows, by any of its names, labelled canonically."""
     reference = lookup(name)
-    return Mention(f"{ID}country/{reference.slug}", "Country", reference.name, reference.name, at, end)
+    return known(reference, reference.name, at, end)
 
 
 def _country_anchors(sentence: Span, found: list[Found]) -> Iterator[tuple[int, Mention]]:

@@ -16,13 +16,25 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .clean import Block, segment
-from .entities import Mention, kind_by_shape, resolve, resolve_in_doc
+from .entities import kind_by_shape, resolve, resolve_in_doc
 from .figures import Figure, figures_in, parse_period
+from .mentions import Mention, known, named
 from .reader import Article
-from .reference import ID, SEGMENT, key, lookup, slug
+from .reference import SEGMENT, lookup
 from .relations import ROW_RULES, RULES
-from .tables import (TableCell, category_columns, category_metric, name_hint, noted_comparison, parse_cell_value, parse_date,
-                     plain_header, read_table, table_period, unit_of)
+from .tables import (
+    TableCell,
+    category_columns,
+    category_metric,
+    name_hint,
+    noted_comparison,
+    parse_cell_value,
+    parse_date,
+    plain_header,
+    read_table,
+    table_period,
+    unit_of,
+)
 from .texts import span_text
 
 __all__ = ["Sentence", "Fact", "Extraction", "extract", "extract_many"]
@@ -173,9 +185,9 @@ def _apply_row_rules(result: Extraction, mentions: list[tuple[Mention, Sentence]
     rows: dict[Sentence, list[Mention]] = {}
     for mention, sentence in mentions:
         rows.setdefault(sentence, []).append(mention)
-    for sentence, named in rows.items():
+    for sentence, in_row in rows.items():
         for rule in ROW_RULES:
-            for subject, predicate, obj in rule(sentence.text.split("\t"), named):
+            for subject, predicate, obj in rule(sentence.text.split("\t"), in_row):
                 result.facts.append(Fact(subject, predicate, obj, rule.__name__, sentence))
 
 
@@ -225,7 +237,7 @@ def _mention_of(text: str, hint: str | None, parse: Callable[[str], Doc], start:
     """The entity a table cell names: the reference list, then the pipeline, then the column's hint."""
     reference = lookup(text)
     if reference is not None:
-        return Mention(f"{ID}{SEGMENT[reference.kind]}/{reference.slug}", reference.kind, reference.name, text, start, end)
+        return known(reference, text, start, end)
     doc = parse(text)
     for ent in doc.ents:
         if len(ent.text) >= len(text.strip()) - 2:
@@ -237,7 +249,7 @@ def _mention_of(text: str, hint: str | None, parse: Callable[[str], Doc], start:
     kind = hint
     if kind in ("Organisation", "Company"):
         kind = kind_by_shape(text) or kind
-    return Mention(f"{ID}{SEGMENT[kind]}/{slug(key(text))}", kind, None, text.strip(), start, end)
+    return named(kind, text.strip(), start, end)
 
 
 def _read_table(block: Block, table: Table, parse: Callable[[str], Doc], result: Extraction) -> None:
@@ -270,7 +282,7 @@ def _read_table(block: Block, table: Table, parse: Callable[[str], Doc], result:
             # "(Inner Mongolia)" or a lone "(" names no place before its note: no centre, no empty alias
             if cell.role == "location" and company is not None and (place := text.split("(")[0].strip()):
                 name = f"{company.label or company.surface} {place}"
-                centre = Mention(f"{ID}datacentre/{slug(key(name))}", "DataCentre", None, name, cell.cell.start, cell.cell.end)
+                centre = named("DataCentre", name, cell.cell.start, cell.cell.end)
                 alias = Mention(centre.iri, "DataCentre", None, place, cell.cell.start, cell.cell.end)
                 result.mentions.extend([(centre, sentence), (alias, sentence)])
                 result.facts.append(Fact(centre, "operatedBy", company, "table_location_of_operator", sentence))
@@ -294,7 +306,7 @@ def _read_table(block: Block, table: Table, parse: Callable[[str], Doc], result:
                 continue
             if cell.role == "country":
                 country = next(reference for index, reference in countries if header[index] == cell.column)
-                country_mention = Mention(f"{ID}country/{country.slug}", "Country", country.name, cell.column, cell.cell.start, cell.cell.end)
+                country_mention = known(country, cell.column, cell.cell.start, cell.cell.end)
                 unit = unit_of(cell.column, text, context)
                 metric = category_metric(header, categories, category) or f"top {_metric_name(context)} ({country.name})"
                 model = _mention_of(inner[0], "AIModel", parse, cell.cell.start, cell.cell.end) if inner else None
@@ -310,8 +322,8 @@ def _read_table(block: Block, table: Table, parse: Callable[[str], Doc], result:
                             result.facts.append(Fact(model, "developedBy", maker, "table_model_and_maker", sentence))
             elif cell.role == "gap" and len(countries) >= 2:
                 first, second = countries[0][1], countries[1][1]
-                subject_country = Mention(f"{ID}country/{first.slug}", "Country", first.name, first.name, cell.cell.start, cell.cell.end)
-                other = Mention(f"{ID}country/{second.slug}", "Country", second.name, second.name, cell.cell.start, cell.cell.end)
+                subject_country = known(first, first.name, cell.cell.start, cell.cell.end)
+                other = known(second, second.name, cell.cell.start, cell.cell.end)
                 metric = f"{_metric_name(context)} gap"
                 result.figures.append((Figure(subject_country, metric, value, unit_of(cell.column, text, context), period, other, text, "table_gap_column"), sentence))
             elif cell.role == "number" and subject is not None:

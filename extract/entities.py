@@ -10,14 +10,14 @@ reader would keep (common words, fragments, cities as countries) are dropped.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from weakref import WeakKeyDictionary
 
 from spacy.tokens import Doc, Span
 
 from .lexicon import mapping, words
-from .reference import ID, ORGANISATION_CLASSES, SEGMENT, key, lookup, slug
+from .mentions import Mention, known, named
+from .reference import ORGANISATION_CLASSES, SEGMENT, lookup
 
 __all__ = [
     "Mention", "resolve", "resolve_in_doc", "NATIONALITIES", "country_of_adjective", "kind_by_shape", "COMMON_WORDS",
@@ -77,22 +77,6 @@ def ends_in_org_head(name: str) -> bool:
 def country_of_adjective(word: str) -> str | None:
     """The country a nationality word names: 'Chinese' → 'China'."""
     return NATIONALITIES.get(word.lower().strip())
-
-
-@dataclass(frozen=True)
-class Mention:
-    """One mention of an entity in a document."""
-
-    iri: str
-    kind: str
-    label: str | None  # the canonical name when the reference list knows it or the text gives it
-    surface: str
-    start: int  # character offsets into the article
-    end: int
-
-    @property
-    def is_organisation(self) -> bool:
-        return self.kind in ORGANISATION_CLASSES
 
 
 _STATISTICAL = {"ORG": "Organisation", "PERSON": "Person", "GPE": "Country", "PRODUCT": None, "FAC": None}
@@ -251,14 +235,14 @@ def resolve(span: Span, *, offset: int = 0) -> Mention | None:
     if span.ent_id_:
         reference = lookup(span.ent_id_)
         if reference is not None:
-            return Mention(f"{ID}{SEGMENT[reference.kind]}/{reference.slug}", reference.kind, reference.name, span.text, start, end)
+            return known(reference, span.text, start, end)
         if span.label_ in SEGMENT:  # a name rule gave the canonical name: "鼎龙" glosses "Hubei Dinglong"
             name = span.ent_id_
-            return Mention(f"{ID}{SEGMENT[span.label_]}/{slug(key(name))}", span.label_, name, span.text, start, end)
+            return named(span.label_, span.text, start, end, label=name)
     surface = _clean_surface(span.text)
     reference = lookup(surface) if surface else None
     if reference is not None:
-        return Mention(f"{ID}{SEGMENT[reference.kind]}/{reference.slug}", reference.kind, reference.name, surface, start, end)
+        return known(reference, surface, start, end)
     if span.label_ not in SEGMENT and any(test(span) for test in NOT_NAMES):
         return None
     if span.label_ in _OVERRULED_BY_ORG_HEAD and ends_in_org_head(surface):
@@ -293,4 +277,4 @@ def resolve_in_doc(span: Span, *, offset: int = 0) -> Mention | None:
 def _mention(surface: str, kind: str, start: int, end: int) -> Mention | None:
     if not _plausible(surface, kind):
         return None
-    return Mention(f"{ID}{SEGMENT[kind]}/{slug(key(surface))}", kind, None, surface, start, end)
+    return named(kind, surface, start, end)

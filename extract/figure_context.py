@@ -13,10 +13,11 @@ from weakref import WeakKeyDictionary
 
 from spacy.tokens import Doc, Span, Token
 
-from .lexicon import words
-from .entities import Mention, country_of_adjective, resolve_in_doc
+from .entities import country_of_adjective, resolve_in_doc
 from .kinds import SUBJECT_KINDS
-from .reference import ID, lookup
+from .lexicon import words
+from .mentions import Mention, known
+from .reference import lookup
 
 __all__ = ["SUBJECT_KINDS", "Context", "read_context", "holding", "sources_of", "reporters", "overlaps"]
 
@@ -39,7 +40,7 @@ def _nationality(token: Token, offset: int) -> tuple[Mention, Span] | None:
         return None
     span = token.doc[token.i:token.i + 1]
     start = offset + token.idx
-    return Mention(f"{ID}country/{reference.slug}", "Country", reference.name, reference.name, start, start + len(token)), span
+    return known(reference, reference.name, start, start + len(token)), span
 
 
 def read_context(sentence: Span, found: list[tuple[Mention, Span]]) -> Context:

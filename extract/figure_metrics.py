@@ -18,8 +18,8 @@ import re
 
 from spacy.tokens import Span, Token
 
-from .lexicon import mapping, words
 from .figure_numbers import CURRENCY_WORD, YEAR, Quantity, parse_period
+from .lexicon import mapping, words
 
 __all__ = ["metric_of", "period_of", "metric_concept"]
 

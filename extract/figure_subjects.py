@@ -24,11 +24,12 @@ from typing import Callable, Iterator
 
 from spacy.tokens import Span, Token
 
-from .entities import Mention, resolve_in_doc
+from .entities import resolve_in_doc
 from .figure_context import Context, holding, overlaps, reporters, sources_of
+from .figure_numbers import CURRENCY_WORD, Quantity
 from .kinds import SUBJECT_KINDS
 from .lexicon import mapping, words
-from .figure_numbers import CURRENCY_WORD, Quantity
+from .mentions import Mention
 
 __all__ = ["SUBJECT_RULES", "Rule", "subject_of", "compared_with", "other_side"]
 

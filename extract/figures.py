@@ -16,11 +16,11 @@ from typing import Iterator
 
 from spacy.tokens import Span
 
-from .entities import Mention
 from .figure_context import read_context
 from .figure_metrics import metric_of, period_of
 from .figure_numbers import Quantity, parse_number, parse_period, quantities
 from .figure_subjects import SUBJECT_RULES, compared_with, other_side, subject_of
+from .mentions import Mention
 
 __all__ = ["Figure", "figures_in", "parse_number", "parse_period", "SUBJECT_RULES"]
 

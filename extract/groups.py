@@ -12,8 +12,8 @@ from typing import Iterator
 
 from spacy.tokens import Span
 
-from .entities import Mention
 from .lexicon import words
+from .mentions import Mention
 
 __all__ = ["Found", "Yield", "CJK", "group_members", "with_conjuncts"]
 

@@ -27,8 +27,8 @@ from functools import lru_cache, partial
 from weakref import WeakKeyDictionary
 
 import spacy
-from spacy.language import Language
 from spacy.attrs import ENT_ID, SENT_START
+from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 

@@ -18,12 +18,19 @@ from typing import Callable, Iterable, Iterator
 
 from spacy.tokens import Span
 
-from .countries import COUNTRY_ABLE, country_in_name, nationality_apposition, nationality_modifier, row_place
-from .entities import Mention, kind_by_shape
+from .countries import (
+    COUNTRY_ABLE,
+    country_in_name,
+    nationality_apposition,
+    nationality_modifier,
+    row_place,
+)
+from .entities import kind_by_shape
 from .figures import parse_period
-from .lexicon import mapping, words
 from .groups import Found, Yield, group_members, with_conjuncts
-from .reference import ID, ORGANISATION_CLASSES, SEGMENT, key, lookup, slug
+from .lexicon import mapping, words
+from .mentions import Mention, known, named
+from .reference import ORGANISATION_CLASSES, key, lookup
 from .texts import span_text
 
 __all__ = ["RULES", "ROW_RULES", "Found", "Yield"]
@@ -262,7 +269,7 @@ def _parents_in_name(name: str, known: dict[str, Mention]) -> list[Mention]:
         parent = known.get(key(tail)) or _reference_organisation(tail)
         if parent is None and _STRONG_SUFFIX.search(tail) and len(tail.split()) >= 2 and " of " not in tail:
             kind = kind_by_shape(tail) or "Organisation"
-            parent = Mention(f"{ID}{SEGMENT[kind]}/{slug(key(tail))}", kind, None, tail, 0, 0)
+            parent = named(kind, tail, 0, 0)
         if parent is not None:
             return [parent]
     return []
@@ -272,7 +279,7 @@ def _reference_organisation(name: str) -> Mention | None:
     reference = lookup(name)
     if reference is None or reference.kind not in ORGANISATION_CLASSES:
         return None
-    return Mention(f"{ID}{SEGMENT[reference.kind]}/{reference.slug}", reference.kind, reference.name, reference.name, 0, 0)
+    return known(reference, reference.name, 0, 0)
 
 
 def parent_by_name(sentence: Span, found: list[Found]) -> Iterator[Yield]:

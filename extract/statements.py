@@ -12,15 +12,14 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Iterator
 
+from airace.ontology import ID, RACE
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from airace.ontology import ID, RACE
-
 from .document import Extraction, Fact, Sentence
-from .entities import Mention
 from .figure_metrics import metric_concept
 from .figures import Figure
+from .mentions import Mention
 from .reference import slug
 
 __all__ = ["document_iri", "triples", "period_literal", "decimal"]

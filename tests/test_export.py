@@ -14,13 +14,8 @@ import sys
 
 import pyoxigraph as ox
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.compare import isomorphic
-
 from airace.extract.document import Extraction, Fact, Sentence
-from airace.extract.entities import Mention
+from airace.extract.mentions import Mention
 from airace.extract.reader import Article
 from airace.extract.reference import key, slug
 from airace.extract.statements import document_iri, triples
@@ -29,6 +24,10 @@ from airace.graph.cli import BUILT_IN_CORPUS
 from airace.graph.export import export
 from airace.graph.store import open_store, union_graph
 from airace.ontology import ID
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 
 FORMATS = ["turtle", "nt", "nquads", "trig", "jsonld"]
 RDFLIB = {"turtle": "turtle", "nt": "nt", "nquads": "nquads", "trig": "trig", "jsonld": "json-ld"}

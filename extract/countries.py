@@ -1,8 +1,8 @@
 """Rules that place an entity in a country: by a nationality or a country before a group it
 belongs to, by an apposition, by a place in its name, or by a place in its table row.
 
-Like every relation rule, each is a small function with an example that ``tests/test_rules.py``
-runs through the real pipeline; ``relations.RULES`` and ``relations.ROW_RULES`` list them.
+Like every relation rule, each is a small function registered in :mod:`.rules` with an example and
+the exact facts it must yield.
 """
 
 from __future__ import annotations
@@ -12,12 +12,14 @@ from typing import Iterator
 
 from spacy.tokens import Span
 
+from .context import Context
 from .entities import country_of_adjective
 from .groups import CJK, Found, Yield, group_members
 from .kinds import COUNTRY_ABLE
 from .mentions import Mention, known
 from .places import countries_named_in, country_of_place
 from .reference import lookup
+from .rules import rule
 
 __all__ = ["COUNTRY_ABLE", "country_mention", "nationality_modifier", "nationality_apposition", "country_in_name", "row_place"]
 
@@ -42,16 +44,28 @@ def _country_anchors(sentence: Span, found: list[Found]) -> Iterator[tuple[int, 
             yield span.end, country_mention(mention.label or mention.surface, mention.start, mention.end)
 
 
-def nationality_modifier(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Chinese startups like DeepSeek and Moonshot AI publish open models, as do US AI providers Microsoft and Nvidia."."""
+@rule("relation", 1, (
+    'Chinese startups like DeepSeek and Moonshot AI publish open models, as do US AI providers Microsoft and Nvidia.',
+    {
+        ("DeepSeek", "country", "China"),
+        ("Microsoft", "country", "United States"),
+        ("Moonshot AI", "country", "China"),
+        ("Nvidia", "country", "United States"),
+    }))
+def nationality_modifier(context: Context) -> Iterator[Yield]:
+    sentence, found = context.sentence, context.found
     for index, country in _country_anchors(sentence, found):
         for mention in group_members(sentence, found, index):
             if mention.kind in COUNTRY_ABLE:
                 yield mention, "country", country
 
 
-def nationality_apposition(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Manycore Tech (群核科技) — a Chinese start-up building 3D design tools — is hiring."."""
+@rule("relation", 1, ('Manycore Tech (群核科技) — a Chinese start-up building 3D design tools — is hiring.',
+    {
+        ("Manycore Tech", "country", "China"),
+    }))
+def nationality_apposition(context: Context) -> Iterator[Yield]:
+    sentence, found = context.sentence, context.found
     for mention, span in found:
         if mention.kind not in COUNTRY_ABLE:
             continue
@@ -67,20 +81,28 @@ def nationality_apposition(sentence: Span, found: list[Found]) -> Iterator[Yield
                 yield mention, "country", country_mention(country, window[2].idx, window[2].idx + len(window[2]))
 
 
-def country_in_name(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Shanghai Jiao Tong University and the Bank of China signed an agreement."."""
-    for mention, _ in found:
+@rule("relation", 1, ('Shanghai Jiao Tong University and the Bank of China signed an agreement.',
+    {
+        ("Bank of China", "country", "China"),
+        ("Shanghai Jiao Tong University", "country", "China"),
+    }))
+def country_in_name(context: Context) -> Iterator[Yield]:
+    for mention, _ in context.found:
         if mention.is_organisation or mention.kind == "DataCentre":
             for country in sorted(countries_named_in(mention.label or mention.surface)):
                 yield mention, "country", country_mention(country, mention.start, mention.end)
 
 
+@rule("row", 1, ('Company\tLocation\tServers\nTencent Cloud\tQingpu (2022)\t500,000',
+    {
+        ("Qingpu", "country", "China"),
+        ("Tencent Cloud Qingpu", "country", "China"),
+    }))
 def row_place(cells: list[str], mentions: list[Mention]) -> Iterator[Yield]:
-    """Example: "Tencent Cloud\tQingpu (2022)\tYangtze River Delta Hub\t500,000" (the Qingpu data centre is in China).
+    """(the Qingpu data centre is in China).
 
     A table row about a data centre or an organisation places it by a name that holds a
-    place, or by a cell that names one (a city, a province, a hub named after them).
-    """
+    place, or by a cell that names one (a city, a province, a hub named after them)."""
     places = set()
     for cell in cells:
         text = re.sub(r"\([^)]*\)", "", cell).strip()

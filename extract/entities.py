@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from weakref import WeakKeyDictionary
 
 from spacy.tokens import Doc, Span
 
 from .lexicon import mapping, words
 from .mentions import Mention, known, named
 from .reference import ORGANISATION_CLASSES, SEGMENT, lookup
+from .rules import registered, rule
 
 __all__ = [
-    "Mention", "resolve", "resolve_in_doc", "NATIONALITIES", "country_of_adjective", "kind_by_shape", "COMMON_WORDS",
-    "ORG_HEADS", "ends_in_org_head", "NOT_NAMES",
+    "Mention", "resolve", "NATIONALITIES", "country_of_adjective", "kind_by_shape", "COMMON_WORDS",
+    "ORG_HEADS", "ends_in_org_head",
 ]
 
 
@@ -151,6 +151,8 @@ def _starts_a_line(doc: Doc, index: int) -> bool:
     return True
 
 
+@rule("junk", 1, (
+    'Analysts call phrases like "Neural Networks" buzzwords.', {"Neural Networks"}))
 def _is_quoted_term(span: Span) -> bool:
     """A phrase in quotation marks is a term or a title: 'phrases like "Neural Networks," and …'."""
     doc = span.doc
@@ -160,11 +162,19 @@ def _is_quoted_term(span: Span) -> bool:
     return bool(before) and before in _OPENING_QUOTES and bool(after) and after in _CLOSING_QUOTES
 
 
+@rule("junk", 1, ('NSRIs vary widely in size across provinces.',
+    {
+        "NSRIs",
+    }))
 def _is_plural_acronym(span: Span) -> bool:
     """A plural acronym names a class of things: 'NSRIs (also known as NRDI) vary widely …'."""
     return bool(re.fullmatch(r"[A-Z]{2,}s", span.text.strip()))
 
 
+@rule("junk", 1, ('Token counts cover both input and output.',
+    {
+        "Token",
+    }))
 def _is_capitalised_word_at_sentence_start(span: Span) -> bool:
     """A common word capitalised because it opens a sentence: 'Token counts cover …'."""
     words = [token for token in span if not token.is_space]
@@ -174,6 +184,10 @@ def _is_capitalised_word_at_sentence_start(span: Span) -> bool:
     return all(token.is_space for token in word.doc[word.sent.start:word.i])
 
 
+@rule("junk", 1, ('AI Race Intensifies',
+    {
+        "AI Race Intensifies",
+    }))
 def _is_in_a_heading(span: Span) -> bool:
     """A heading is a line of capitalised words, not a sentence: 'AI Race Intensifies', 'Model Performance'."""
     sentence = span.sent
@@ -192,17 +206,29 @@ def _is_in_a_heading(span: Span) -> bool:
 _ABSTRACT_HEADS = words("abstract-heads")
 
 
+@rule("junk", 1, ('Beijing issued the Generative AI Measures in 2023.',
+    {
+        "the Generative AI Measures",
+    }))
 def _is_abstract_phrase(span: Span) -> bool:
     """A phrase ending in an abstract noun is a topic, not an organisation: 'Interim Measures', 'Data Acquisition'."""
     surface = _clean_surface(span.text)
     return bool(surface) and surface.split()[-1].lower() in _ABSTRACT_HEADS and kind_by_shape(surface) is None
 
 
+@rule("junk", 1, ('Data Acquisition and Model Training\nFirms buy data from brokers.',
+    {
+        "Model Training\nFirms",
+    }))
 def _crosses_a_line_break(span: Span) -> bool:
     """A name is written on one line: 'Data Acquisition and Model Training' above 'Firms buy data' is no 'Model Training Firms'."""
     return "\n" in span.text.strip()
 
 
+@rule("junk", 1, ('Dr Hook argues that the gap is closing.',
+    {
+        "Dr Hook",
+    }))
 def _is_a_titled_surname(span: Span) -> bool:
     """An honorific and a surname name a person already met, never an organisation: 'Dr Hook argues that …'."""
     return bool(re.fullmatch(r"(?:Dr|Mr|Mrs|Ms|Prof|Professor|Sir)\.?\s+[A-Z][\w'’-]+", _clean_surface(span.text)))
@@ -212,15 +238,15 @@ def _is_a_titled_surname(span: Span) -> bool:
 _PRODUCT_HEADS = words("product-heads")
 
 
+@rule("junk", 1, ("Recorded Future's Intelligence Cloud collects data.",
+    {
+        "Intelligence Cloud",
+    }))
 def _is_a_product_taken_for_a_person(span: Span) -> bool:
     """A 'person' whose last word is a product's is a product: 'Recorded Future's Intelligence Cloud collects …'."""
     surface = _clean_surface(span.text)
     return span.label_ == "PERSON" and bool(surface) and surface.split()[-1].lower() in _PRODUCT_HEADS
 
-
-# Checked on spans of the statistical tagger only: the reference list and the name rules are trusted.
-NOT_NAMES = [_is_quoted_term, _is_plural_acronym, _is_capitalised_word_at_sentence_start, _is_in_a_heading,
-             _is_abstract_phrase, _crosses_a_line_break, _is_a_titled_surname, _is_a_product_taken_for_a_person]
 
 # Statistical labels that a name ending in an organisation's word overrules ("Keen Security Lab" as a title).
 _OVERRULED_BY_ORG_HEAD = {"PERSON", "WORK_OF_ART", "GPE", "LOC", "FAC", "PRODUCT", "NORP", "EVENT", "LAW"}
@@ -243,7 +269,7 @@ def resolve(span: Span, *, offset: int = 0) -> Mention | None:
     reference = lookup(surface) if surface else None
     if reference is not None:
         return known(reference, surface, start, end)
-    if span.label_ not in SEGMENT and any(test(span) for test in NOT_NAMES):
+    if span.label_ not in SEGMENT and any(test(span) for test in _JUNK):  # the reference list and name rules are trusted
         return None
     if span.label_ in _OVERRULED_BY_ORG_HEAD and ends_in_org_head(surface):
         return _mention(surface, kind_by_shape(surface) or "Organisation", start, end)
@@ -255,26 +281,10 @@ def resolve(span: Span, *, offset: int = 0) -> Mention | None:
     return _mention(surface, kind, start, end)
 
 
-# Per doc (dropped with it): the mention of each entity span at each offset.
-_RESOLVED: WeakKeyDictionary[Doc, dict[tuple, Mention | None]] = WeakKeyDictionary()
-
-
-def resolve_in_doc(span: Span, *, offset: int = 0) -> Mention | None:
-    """:func:`resolve`, worked out once per doc, span and offset: the figure rules ask again, for each
-    sentence, about every entity the paragraph named before it. The doc must be finished (a pipeline's
-    output is), for the answer is not worked out again when its annotations change.
-    """
-    known = _RESOLVED.get(span.doc)
-    if known is None:
-        known = _RESOLVED[span.doc] = {}
-    # everything resolve reads of the span other than its doc's tokens
-    signature = (span.start, span.end, span.label_, span.ent_id_, offset)
-    if signature not in known:
-        known[signature] = resolve(span, offset=offset)
-    return known[signature]
-
-
 def _mention(surface: str, kind: str, start: int, end: int) -> Mention | None:
     if not _plausible(surface, kind):
         return None
     return named(kind, surface, start, end)
+
+
+_JUNK = registered("junk")

@@ -20,6 +20,7 @@ from spacy.tokens import Span, Token
 
 from .figure_numbers import CURRENCY_WORD, YEAR, Quantity, parse_period
 from .lexicon import mapping, words
+from .rules import Rule, registered, rule
 
 __all__ = ["metric_of", "period_of", "metric_concept"]
 
@@ -206,19 +207,108 @@ def _restated_object(number: Span) -> str | None:
     return _noun_phrase(objects[0]) if objects else None
 
 
-def _metric(sentence: Span, number: Span, unit: str) -> str | None:
-    """The words that say what a figure counts; None when only another figure's words say it ("compared to 30 from China")."""
+# --- the metric rules: the first that reads a metric gives it ----------------------------------
+
+
+@rule("figure-metric", 1, (
+    "DeepSeek ranked fourth, and SMIC is now the third-largest foundry.",
+    {
+        ("fourth", "rank"),
+        ("third", "rank as largest foundry"),
+    }))
+def _metric_rank(quantity: Quantity, sentence: Span) -> str | None:
+    """A rank is a rank, or a rank by the superlative it places: "the fourth-largest spender" → 'rank as largest spender'."""
+    return _rank_metric(quantity.span) if quantity.kind == "rank" else None
+
+
+@rule("figure-metric", 1, ("SMIC's chipmaking lags TSMC's by about five years.",
+    {
+        ("about five years", "lag"),
+    }))
+def _metric_lag(quantity: Quantity, sentence: Span) -> str | None:
+    """A time one thing trails another by is a lag."""
+    return "lag" if quantity.kind == "lag" else None
+
+
+@rule("figure-metric", 1, ("DeepSeek charges $0.55 per million input tokens for R1.",
+    {
+        ("$0.55", "price per million tokens"),
+    }))
+def _metric_price_per_tokens(quantity: Quantity, sentence: Span) -> str | None:
+    """A price per million tokens is a price per million tokens."""
+    return "price per million tokens" if quantity.unit == "USD per million tokens" else None
+
+
+@rule("figure-metric", 1, ("In November 2024, Alibaba lowered Qwen-VL-Max rates by 72% to $0.45 per million input tokens.",
+    {
+        ("72%", "lower rates"),
+    }))
+def _metric_change_by(quantity: Quantity, sentence: Span) -> str | None:
+    """A percentage after "by" on a verb is a change of the verb's object: "cut its prices by 85%" → 'cut prices'."""
+    return _by_change(quantity.span) if quantity.unit == "percent" else None
+
+
+@rule("figure-metric", 1, ("In May 2024, ByteDance launched Doubao Pro with prices 97.5% lower than OpenAI's GPT-4.",
+    {
+        ("97.5%", "prices lower"),
+    }))
+def _metric_comparative(quantity: Quantity, sentence: Span) -> str | None:
+    """A percentage before a comparative is a difference, not a share: "prices 99.8% lower" → 'prices lower'."""
+    return _comparative(sentence, quantity.span) if quantity.unit == "percent" else None
+
+
+@rule("figure-metric", 1, ("China filed 74.2% of the world's AI patents, a nearly 27% increase.",
+    {
+        ("74.2%", "share of world's AI patents"),
+        ("nearly 27%", "increase"),
+    }))
+def _metric_share_of(quantity: Quantity, sentence: Span) -> str | None:
+    """A percentage is a share of the phrase after it ("74.2% of the world's AI patents"), or a change when that
+    phrase is a noun of change ("a 27% increase")."""
+    if quantity.unit != "percent":
+        return None
+    words = _words_after(sentence, quantity.span.end, allow_of=True)
+    if len(words) == 1 and words[0].lower_ in _CHANGE_NOUNS:
+        return words[0].lower_
+    return f"share of {_phrase(words)}" if words else None
+
+
+@rule("figure-metric", 1, ("In 2023, China's patent grant ratio stood at 55%, while yield rates were reportedly at only 40%, and engineering (60%) led.",
+    {
+        ("55%", "patent grant ratio"),
+        ("60%", "share in engineering"),
+        ("only 40%", "yield rates"),
+    }))
+def _metric_value_of(quantity: Quantity, sentence: Span) -> str | None:
+    """A percentage with no words after it is the value of the noun that holds it: "a growth rate of 43%",
+    "the ratio stood at 55%", "yield rates at only 40%", "engineering (60%)"."""
+    return _noun_holding(quantity.span) if quantity.unit == "percent" else None
+
+
+@rule("figure-metric", 1, ("China produced 38 of the top 100 most-cited AI publications in 2023, and 111 out of 201 members of the team.",
+    {
+        ("111", "members of the team (out of 201)"),
+        ("38", "top 100 most-cited AI publications"),
+    }))
+def _metric_part_of(quantity: Quantity, sentence: Span) -> str | None:
+    """A count of a part names the set it is counted in."""
+    if quantity.unit in ("percent", "USD", "RMB", "times", "nm"):
+        return None
+    return _part_of(sentence, quantity.span)
+
+
+@rule("figure-metric", 1, ("DeepSeek has access to about 10,000 Nvidia H800s, and the Big Fund raised 187 billion RMB; SMIC makes 7nm chips.",
+    {
+        ("187 billion RMB", "amount in RMB"),
+        ("7", "process node of chips"),
+        ("about 10,000", "Nvidia H800 chips"),
+    }))
+def _metric_words_after(quantity: Quantity, sentence: Span) -> str | None:
+    """Any other figure measures the noun phrase after it ("10,000 H800s" counts chips), else the noun it
+    numbers, else its unit ("amount in USD")."""
+    number, unit = quantity.span, quantity.unit
     if unit == "percent":
-        stated = _by_change(number) or _comparative(sentence, number)
-        if stated:
-            return stated
-        words = _words_after(sentence, number.end, allow_of=True)
-        if len(words) == 1 and words[0].lower_ in _CHANGE_NOUNS:
-            return words[0].lower_  # "a nearly 27% increase" is a change, not a share
-        return f"share of {_phrase(words)}" if words else _noun_holding(number)
-    part = _part_of(sentence, number) if unit not in ("USD", "RMB", "times", "nm") else None
-    if part:
-        return part
+        return None
     words = _words_after(sentence, number.end, allow_of=unit not in ("USD", "RMB"))
     phrase = _phrase(words) or (_restated_object(number) if unit == "count" else None) or ""
     if words and words[-1].ent_type_ == "Chip":
@@ -237,15 +327,14 @@ def _metric(sentence: Span, number: Span, unit: str) -> str | None:
     return phrase or {"USD": "amount in USD", "RMB": "amount in RMB", "times": "ratio"}.get(unit)
 
 
-def metric_of(quantity: Quantity, sentence: Span) -> str | None:
-    """The metric of a figure, or None when its own words state none (a percentage or a count said elliptically)."""
-    if quantity.kind == "rank":
-        return _rank_metric(quantity.span)
-    if quantity.kind == "lag":
-        return "lag"
-    if quantity.unit == "USD per million tokens":
-        return "price per million tokens"
-    return _metric(sentence, quantity.span, quantity.unit)
+def metric_of(quantity: Quantity, sentence: Span) -> tuple[str | None, str]:
+    """The metric of a figure and the id of the rule that read it; None when its own words state none (a
+    percentage or a count said elliptically)."""
+    for metric_rule in _RULES:
+        metric = metric_rule(quantity, sentence)
+        if metric is not None:
+            return metric, metric_rule.id
+    return None, ""
 
 
 def _rank_metric(ordinal: Span) -> str:
@@ -345,3 +434,6 @@ def metric_concept(label: str, unit: str) -> str:
         thing = re.sub(rf"(?i)\b{wording}$", same, thing)
     concept = ("share of " if share else "") + thing + of + rest
     return label if concept == text else concept
+
+
+_RULES: list[Rule] = registered("figure-metric")

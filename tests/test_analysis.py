@@ -11,12 +11,19 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from rdflib import Literal, Namespace, RDF, RDFS, URIRef
-
 from airace.graph import analysis
-from airace.graph.analysis import CHINA, SEED, UNITED_STATES, _igraph_measures, analyze, render_markdown, statistics
+from airace.graph.analysis import (
+    CHINA,
+    SEED,
+    UNITED_STATES,
+    _igraph_measures,
+    analyze,
+    render_markdown,
+    statistics,
+)
 from airace.graph.network import knowledge_graph, organisation_network
 from airace.graph.store import open_store
+from rdflib import RDF, RDFS, Literal, Namespace, URIRef
 
 ORG = "https://w3id.org/airace/id/org/"
 DOC = "https://w3id.org/airace/id/doc/"
@@ -176,9 +183,8 @@ def test_the_plots_show_the_report(report, tmp_path):
 
 
 def test_the_elo_race_is_drawn_from_the_months(tmp_path):
-    from matplotlib.image import imread
-
     from airace.graph.plots import elo_race
+    from matplotlib.image import imread
 
     rows = [("2024-01", 1195.0, "GPT-4 Turbo", 1070.0, "yi-34b-chat", 125.0),
             ("2024-02", 1187.0, "gpt-4-1106-preview", 1093.0, "qwen1.5-72b-chat", 94.0)]

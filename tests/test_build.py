@@ -9,16 +9,15 @@ import os
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
-from rdflib.compare import isomorphic
-from rdflib.namespace import RDFS
-
 from airace.extract.reader import read_article
 from airace.extract.statements import document_iri
 from airace.graph.build import BuildError, build, discover
 from airace.graph.cli import BUILT_IN_CORPUS, main
 from airace.graph.store import open_store, union_graph
 from airace.ontology import RACE
+from rdflib import Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDFS
 
 ONE_ARTICLE = (
     "---\ntitle: One article\n---\n"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from airace.graph.cli import COMMANDS, main
 from conftest import REPO
 

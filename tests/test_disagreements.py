@@ -13,15 +13,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
-
 from airace.extract.figure_metrics import metric_concept
 from airace.extract.reader import read_article
 from airace.graph.cli import main
 from airace.graph.disagreements import disagreements, format_value, render_text
 from airace.graph.store import open_store, union_graph
 from airace.ontology import RACE, validate
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
 
 ID = "https://w3id.org/airace/id/"
 

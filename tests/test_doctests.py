@@ -6,12 +6,11 @@ import doctest
 import importlib
 import pkgutil
 
-import pytest
-
 import airace.extract
 import airace.graph
 import airace.ontology
 import airace.queries
+import pytest
 
 MODULES = sorted(
     {"airace.queries"}

@@ -27,15 +27,34 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from airace.graph.protocol import (
+    GRAPH_TYPES,
+    RESULT_TYPES,
+    ProtocolError,
+    Task,
+    choose,
+    execute,
+    parse_request,
+)
+from airace.graph.store import open_store
+from conftest import REPO
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.query import Result
-from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import (
+    CSV,
+    JSON,
+    JSONLD,
+    N3,
+    POST,
+    POSTDIRECTLY,
+    RDFXML,
+    TSV,
+    TURTLE,
+    XML,
+    SPARQLWrapper,
+)
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
-
-from airace.graph.protocol import GRAPH_TYPES, RESULT_TYPES, ProtocolError, Task, choose, execute, parse_request
-from airace.graph.store import open_store
-from conftest import REPO
 
 RACE = Namespace("https://w3id.org/airace/ontology#")
 ID = "https://w3id.org/airace/id/"

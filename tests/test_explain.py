@@ -14,13 +14,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
-from rdflib.namespace import SKOS
-
 from airace.extract.reader import read_article
 from airace.graph.cli import main
-from airace.graph.explain import EntityNotFound, close_names, explain, known_entities, render_text
+from airace.graph.explain import (
+    EntityNotFound,
+    close_names,
+    explain,
+    known_entities,
+    render_text,
+)
 from airace.graph.store import open_store
+from rdflib import Literal, URIRef
+from rdflib.namespace import SKOS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ID = "https://w3id.org/airace/id/"

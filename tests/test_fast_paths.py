@@ -5,10 +5,7 @@ from __future__ import annotations
 import os
 
 import spacy
-
-from airace.extract.entities import resolve, resolve_in_doc
 from airace.extract.pipeline import DEFAULT_MODEL, MODEL_SETTING, _patterns
-from airace.extract.texts import doc_text, span_text
 
 # Our own sentences: known names next to unknown ones, a gloss, a heading, odd spacing and a table cell.
 TEXTS = [
@@ -18,21 +15,6 @@ TEXTS = [
     "yi-large-preview",
     "",
 ]
-
-
-def test_doc_and_span_text_are_spacy_s(nlp):
-    for doc in nlp.pipe(TEXTS):
-        assert doc_text(doc) == doc.text
-        spans = [*doc.sents, *doc.ents, *(doc[i:j] for i in range(len(doc)) for j in range(i, min(len(doc), i + 4) + 1))]
-        for span in spans:
-            assert span_text(span) == span.text, (span.start, span.end)
-
-
-def test_resolving_once_per_doc_resolves_alike(nlp):
-    for doc in nlp.pipe(TEXTS):
-        for offset in (0, 17):
-            for ent in doc.ents:
-                assert resolve_in_doc(ent, offset=offset) == resolve(ent, offset=offset)
 
 
 def _plain_pipeline():

@@ -12,11 +12,6 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cache
 
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
-from rdflib import Graph, Literal
-from rdflib.namespace import DCTERMS
-
 from airace.extract.document import extract
 from airace.extract.pipeline import load_pipeline
 from airace.extract.reader import parse_article
@@ -26,6 +21,10 @@ from airace.graph.store import open_store, union_graph
 from airace.ontology import ID, RACE
 from airace.ontology.paths import SHAPES_PATH
 from airace.ontology.validate import summary, violations
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from rdflib import Graph, Literal
+from rdflib.namespace import DCTERMS
 
 # Hypothesis runs every example inside one test call, so the pipeline is loaded once per
 # module here rather than by a function-scoped fixture.

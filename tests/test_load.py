@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph, URIRef
-from rdflib.compare import isomorphic
-
 from airace.graph.build import build
 from airace.graph.cli import main
 from airace.graph.export import export
 from airace.graph.load import LoadError, load_file, load_files, load_graph_iri
 from airace.graph.store import open_store, union_graph
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
 
 ONE_ARTICLE = (
     "---\ntitle: One article\n---\n"

@@ -7,10 +7,6 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.collection import Collection
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SH, SKOS
-
 from airace.ontology import (
     ID,
     ONTOLOGY_IRI,
@@ -21,6 +17,9 @@ from airace.ontology import (
     SHAPES_PATH,
     validate,
 )
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SH, SKOS
 
 # rdflib's XSD warns on unknown attributes, and pytest probes module globals
 # for attributes such as `_mock_name` while collecting; a plain Namespace

@@ -15,11 +15,10 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Literal, URIRef
-
 from airace import queries
 from airace.graph.querying import FORMATS, format_table, parse_bindings, resolve
 from airace.graph.store import Table, open_store
+from rdflib import BNode, Literal, URIRef
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RACE = "https://w3id.org/airace/ontology#"

@@ -25,11 +25,10 @@ from pathlib import Path
 
 import psutil
 import pytest
-from rdflib import Literal
-
 from airace import queries
 from airace.graph.cli import main
 from airace.graph.store import LocalStore, bind
+from rdflib import Literal
 from test_endpoint import CROSS_PRODUCT, call, make_store, start
 
 HOSTILE = {

@@ -15,7 +15,6 @@ import stat
 import threading
 
 import pytest
-
 from airace.extract.reader import MAX_BYTES, ReadError, html_to_text, read_article
 
 

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from airace import queries
 from airace.graph.build import build
 from airace.graph.export import export

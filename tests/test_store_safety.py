@@ -6,15 +6,12 @@ whatever was done to it (a kill, a failed build, a second writer).
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
-
 from airace.graph.build import build
 from airace.graph.cli import BUILT_IN_CORPUS, main
 from airace.graph.export import export

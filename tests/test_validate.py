@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from airace.graph.build import build
 from airace.graph.cli import BUILT_IN_CORPUS, main
 from airace.graph.store import open_store

@@ -18,11 +18,10 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from rdflib import Literal, Namespace, RDF, RDFS, URIRef
-
 from airace.graph.network import knowledge_graph
 from airace.graph.store import open_store
 from airace.graph.view import view_data, write_html
+from rdflib import RDF, RDFS, Literal, Namespace, URIRef
 
 CHROMIUM = Path(os.environ.get("AIRACE_CHROMIUM", "/usr/bin/chromium"))
 RACE = Namespace("https://w3id.org/airace/ontology#")

@@ -19,15 +19,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph, Namespace, URIRef
-from rdflib.collection import Collection
-from rdflib.compare import isomorphic
-from rdflib.namespace import RDF
-
 from airace.graph.export import export
 from airace.graph.load import LoadError, load_file, load_graph_iri
 from airace.graph.store import open_store
 from conftest import SHARED
+from rdflib import Dataset, Graph, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF
 
 pytestmark = [
     pytest.mark.shared,

@@ -55,10 +55,9 @@ class _OpenStore(LocalStore):
 
 
 def _page(store: ox.Store) -> str:
-    from .network import knowledge_graph
-    from .view import render_html, view_data
+    from .view import page
 
-    return render_html(view_data(knowledge_graph(_OpenStore(store))))
+    return page(_OpenStore(store), query_page="/sparql")
 
 
 def _answer(store: ox.Store, task: Task) -> Reply:

@@ -1,190 +1,67 @@
-"""The knowledge graph as one self-contained HTML page: vis-network inline, no request leaves it.
+"""What the interactive graph page shows: the entities laid out, styled by country and class, with their evidence.
 
-The page carries everything it needs: vis-network 9.1.2 (script and style, read
-from the copy that the pyvis package ships) and the graph as JSON, laid out in
-Python (a spring layout with a fixed seed) so the browser only draws it. A
-Content-Security-Policy forbids the page any connection. Nothing is written
-but the file asked for; pyvis's own ``write_html``, which copies ``lib/`` into
-the working directory and links a CDN, is not used.
+:func:`view_data` turns a knowledge graph (and, from :func:`view_details`, what ``airace
+explain`` tells of each entity) into plain JSON-ready data; :mod:`airace.graph.view_page`
+writes it as one offline HTML page; :func:`write_html` and :func:`page` do both for a store.
 
-Names come from articles, so they are untrusted: the data enters the page as
-JSON with ``<``, ``>`` and ``&`` escaped (it cannot close its ``<script>``), and
-tooltips are plain strings, which vis-network shows as text, never as HTML.
+What a reader sees first: the most central entities (PageRank over the drawn relations)
+labelled; each node coloured by its country (the United States and China as in the plots,
+another country, unknown) and shaped by its class; ``country`` edges folded into that colour
+instead of drawn; entities tied to nothing set aside (hidden until asked for).
 
 >>> from airace.graph.network import EXAMPLE
 >>> from airace.graph.store import open_store
 >>> store = open_store(None)
 >>> store.load(EXAMPLE.encode(), format="trig")
->>> data = view_data(knowledge_graph(store))
->>> [(node["label"], node["kind"]) for node in data["nodes"]]
-[('China', 'Country'), ('DeepSeek', 'Company'), ('High-Flyer', 'Company')]
+>>> data = view_data(knowledge_graph(store), details=view_details(store))
+>>> [(node["label"], node["kind"], node["side"], node["isolated"]) for node in data["nodes"]]
+[('China', 'Country', 'china', True), ('DeepSeek', 'Company', 'china', False), ('High-Flyer', 'Company', 'china', False)]
 >>> [(edge["label"], edge["from"][-8:], edge["to"][-10:]) for edge in data["edges"]]
-[('country', 'deepseek', 'ntry/china'), ('foundedBy', 'deepseek', 'high-flyer'), ('country', 'gh-flyer', 'ntry/china')]
+[('foundedBy', 'deepseek', 'high-flyer')]
 """
 
 from __future__ import annotations
 
-import html
-import json
 import math
 import random
 import re
-from functools import lru_cache
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from airace.graph.network import ENTITY_CLASSES, knowledge_graph
+from airace import queries
+from airace.graph.network import ENTITY_CLASSES, knowledge_graph, local_name
 
-__all__ = ["PALETTE", "SEED", "TITLE", "view_data", "render_html", "write_html"]
+__all__ = ["SEED", "TITLE", "LABELLED", "SIDES", "SHAPES", "IGRAPH_ABOVE", "layout", "view_details", "view_data",
+           "page", "write_html"]
 
-#: The colour of each class (Tableau 10).
-PALETTE = dict(
-    zip(
-        ENTITY_CLASSES,
-        ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"),
-    )
-)
-
-#: The seed of the spring layout.
+#: The seed of the layouts.
 SEED = 42
 
 TITLE = "The US–China AI race: knowledge graph"
 
-#: How many sentences a tooltip quotes before it says how many more there are.
-_QUOTED = 5
+#: How many of the most central entities carry their name on the canvas.
+LABELLED = 30
 
-_OPTIONS = {
-    "autoResize": True,
-    "physics": {"enabled": False},
-    "layout": {"improvedLayout": False},
-    "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": True, "navigationButtons": False},
-    "nodes": {"shape": "dot", "font": {"size": 14, "face": "sans-serif"}, "borderWidth": 1},
-    "edges": {
-        "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-        "smooth": False,
-        "color": {"color": "#9aa0a6", "highlight": "#333333", "hover": "#333333"},
-        "font": {"size": 10, "align": "middle", "face": "sans-serif", "color": "#555555"},
-        "width": 1,
-    },
-}
+#: The colour of each side of the race: the United States and China as in the plots.
+SIDES = {"us": ("United States", "#3b6fb6"), "china": ("China", "#c8102e"),
+         "other": ("another country", "#e39b2d"), "unknown": ("country unknown", "#bdbdbd")}
 
-_CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "img-src data:; font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'"
-)
-
-_STYLE = """
-html, body { margin: 0; height: 100%; font-family: sans-serif; color: #222; }
-body { display: flex; flex-direction: column; }
-header { padding: 8px 12px; border-bottom: 1px solid #ddd; display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; }
-header h1 { font-size: 18px; margin: 0; }
-#summary { font-size: 13px; color: #555; }
-#controls { display: flex; gap: 8px; align-items: center; }
-#legend { display: flex; flex-wrap: wrap; gap: 4px 10px; font-size: 12px; }
-#legend span.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 4px; }
-#network { flex: 1; min-height: 400px; }
-div.vis-tooltip { white-space: pre-wrap; max-width: 480px; font-size: 12px; }
-"""
-
-_SCRIPT = """
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("graph-data").textContent);
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
-  var network = new vis.Network(document.getElementById("network"), {nodes: nodes, edges: edges}, data.options);
-  window.airaceView = {network: network, nodes: nodes, edges: edges, data: data};
-
-  var search = document.getElementById("search");
-  var kindFilter = document.getElementById("kind-filter");
-  var countryFilter = document.getElementById("country-filter");
-  var status = document.getElementById("status");
-  var NO_COUNTRY = "\\u0000none";
-
-  data.kinds.forEach(function (kind) {
-    kindFilter.appendChild(new Option(kind.kind + " (" + kind.count + ")", kind.kind));
-    var item = document.createElement("span");
-    var swatch = document.createElement("span");
-    swatch.className = "swatch";
-    swatch.style.background = kind.color;
-    item.appendChild(swatch);
-    item.appendChild(document.createTextNode(kind.kind));
-    document.getElementById("legend").appendChild(item);
-  });
-  data.countries.forEach(function (country) {
-    countryFilter.appendChild(new Option(country.country + " (" + country.count + ")", country.country));
-  });
-  countryFilter.appendChild(new Option("no country", NO_COUNTRY));
-
-  function apply() {
-    var kind = kindFilter.value, country = countryFilter.value, query = search.value.trim().toLowerCase();
-    var updates = [], matches = [], shown = 0;
-    data.nodes.forEach(function (node) {
-      var visible = (!kind || node.kind === kind) &&
-        (!country || (country === NO_COUNTRY ? node.country === null : node.country === country));
-      updates.push({id: node.id, hidden: !visible});
-      if (visible) { shown += 1; }
-      if (visible && query && node.label.toLowerCase().indexOf(query) !== -1) { matches.push(node.id); }
-    });
-    nodes.update(updates);
-    network.selectNodes(matches);
-    if (matches.length) { network.fit({nodes: matches, animation: false}); }
-    status.textContent = shown + " shown" + (query ? ", " + matches.length + " match" : "");
-  }
-  search.addEventListener("input", apply);
-  kindFilter.addEventListener("change", apply);
-  countryFilter.addEventListener("change", apply);
-  window.airaceView.apply = apply;
-})();
-"""
-
-
-@lru_cache(maxsize=1)
-def _vis_assets() -> tuple[str, str]:
-    """vis-network's script and style from the pyvis package, checked safe to inline.
-
-    Raises
-    ------
-    RuntimeError
-        When the files are missing or could end the element they are inlined in.
-    """
-    import pyvis
-
-    folder = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
-    try:
-        script = (folder / "vis-network.min.js").read_text(encoding="utf-8")
-        style = (folder / "vis-network.css").read_text(encoding="utf-8")
-    except OSError as error:
-        raise RuntimeError(f"vis-network is missing from the pyvis package ({error})") from error
-    if re.search(r"</script|<!--", script, re.IGNORECASE) or re.search(r"</style", style, re.IGNORECASE):
-        raise RuntimeError(f"{folder}: cannot be inlined safely")
-    return script, style
-
-
-def _script_json(value: Any) -> str:
-    """JSON that is safe inside a ``<script>`` element: it cannot end the element or open a comment.
-
-    >>> _script_json({"label": "</script><img src=x>"})
-    '{"label":"\\\\u003c/script\\\\u003e\\\\u003cimg src=x\\\\u003e"}'
-    """
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(char, escape)
-    return text
-
-
-def _quotes(sources: list[dict[str, str]]) -> list[str]:
-    lines = [f"“{source['sentence']}” — {source['document']}" for source in sources[:_QUOTED]]
-    if len(sources) > _QUOTED:
-        lines.append(f"… and {len(sources) - _QUOTED} more")
-    return lines
-
+#: The shape of each class (vis-network's shapes that keep the label below the node); a dashed
+#: border tells apart two classes that share a shape.
+SHAPES = dict(zip(ENTITY_CLASSES, (
+    ("dot", False), ("square", False), ("triangle", False), ("diamond", False), ("dot", True),
+    ("star", False), ("triangleDown", False), ("hexagon", False), ("square", True), ("hexagon", True))))
 
 #: Above this many nodes the layout is igraph's (C) rather than NetworkX's (Python): measured
 #: here, NetworkX's spring layout takes 17-26 s for 2,000 nodes, igraph's 0.2 s (1.1 s for 10,000).
 IGRAPH_ABOVE = 300
+
+#: The relation whose edges become colour.
+_FOLDED = "country"
+_SPACES = re.compile(r"\s+")
 
 
 def layout(graph: nx.Graph, *, scale: float = 1.0) -> dict[Any, tuple[float, float]]:
@@ -221,24 +98,153 @@ def layout(graph: nx.Graph, *, scale: float = 1.0) -> dict[Any, tuple[float, flo
     return {node: (float(x), float(y)) for node, (x, y) in zip(nodes, coordinates)}
 
 
-def view_data(graph: nx.MultiDiGraph, *, max_nodes: int = 500, show_all: bool = False) -> dict[str, Any]:
-    """The nodes, edges and options the page draws, laid out and styled.
+def _aside(nodes: list[str], *, left: float, top: float, step: float) -> dict[str, tuple[float, float]]:
+    """Positions on a grid right of the drawing, for the entities tied to nothing."""
+    columns = max(1, math.ceil(math.sqrt(len(nodes))))
+    return {node: (left + step * (index % columns), top + step * (index // columns)) for index, node in enumerate(nodes)}
+
+
+def view_details(store) -> dict[str, Any]:
+    """What the side panel tells of each entity, read from ``store`` in a few bulk queries.
+
+    Returns
+    -------
+    dict
+        ``documents`` (IRI -> title and source), ``sentences`` (IRI -> document, start, end, text),
+        ``statements`` (rows of ``queries/internal/view-statements.rq`` as dicts of strings),
+        ``mentions`` (entity -> sentence IRIs), ``names`` (entity -> other names) and
+        ``figures`` (rows of ``queries/figures.rq`` as dicts of strings).
+    """
+    documents = {document: {"title": title, "source": source}
+                 for document, title, source in store.strings(queries.internal("view-documents"))}
+    sentences = {sentence: {"document": document, "start": int(start) if start else None,
+                            "end": int(end) if end else None, "text": text}
+                 for sentence, document, start, end, text in store.strings(queries.internal("view-sentences"))}
+    variables = ["statement", "kind", "subject", "predicate", "object", "metric", "metricName", "value", "unit",
+                 "period", "comparedWith", "quote", "sentence", "rule"]
+    statements = [dict(zip(variables, row)) for row in store.strings(queries.internal("view-statements"))]
+    mentions: dict[str, set[str]] = defaultdict(set)
+    for sentence, entity in store.strings(queries.internal("sentence-mentions")):
+        mentions[entity].add(sentence)
+    names: dict[str, set[str]] = defaultdict(set)
+    for entity, label, _, other in store.strings(queries.read("entity-names")):
+        if other is not None and other != label:
+            names[entity].add(other)
+    figure_variables = ["measurement", "subject", "subjectName", "metric", "metricName", "value", "unit", "period",
+                        "bound", "comparedWith", "comparedWithName", "quote", "document", "title", "source"]
+    figures = [dict(zip(figure_variables, row)) for row in store.strings(queries.read("figures"))]
+    return {"documents": documents, "sentences": sentences, "statements": statements, "mentions": mentions,
+            "names": names, "figures": figures}
+
+
+def _side(country: str | None) -> str:
+    return {"United States": "us", "China": "china"}.get(country or "", "other" if country else "unknown")
+
+
+def _number(text: str | None) -> str | None:
+    """A decimal as the article wrote it: the store gives "68.0" for 68.
+
+    >>> _number("68.0"), _number("0.55"), _number(None)
+    ('68', '0.55', None)
+    """
+    if text is None:
+        return None
+    return text[:-2] if text.endswith(".0") and text[:-2].lstrip("-").isdigit() else text
+
+
+def _panel(kept: set[str], graph: nx.MultiDiGraph, details: dict[str, Any]) -> dict[str, Any]:
+    """The evidence of the kept entities, each sentence and document once, referred to by index."""
+    documents: dict[str, int] = {}
+    sentences: dict[str, int] = {}
+    document_rows: list[dict] = []
+    sentence_rows: list[list] = []
+
+    def document_index(iri: str | None) -> int | None:
+        if iri is None:
+            return None
+        if iri not in documents:
+            about = details["documents"].get(iri, {})
+            source = about.get("source")
+            documents[iri] = len(document_rows)
+            document_rows.append({"iri": iri, "title": about.get("title") or iri, "source": source,
+                                  "url": source if source and re.match(r"https?://", source) else None})
+        return documents[iri]
+
+    def sentence_index(iri: str) -> int | None:
+        found = details["sentences"].get(iri)
+        if found is None:
+            return None
+        if iri not in sentences:
+            sentences[iri] = len(sentence_rows)
+            # shown as it reads: the runs of spaces that masked link syntax become one (offsets stay the graph's)
+            sentence_rows.append([document_index(found["document"]), found["start"], found["end"],
+                                  _SPACES.sub(" ", found["text"]).strip()])
+        return sentences[iri]
+
+    def name(iri: str | None) -> str | None:
+        if iri is None:
+            return None
+        return graph.nodes[iri]["label"] if iri in graph else local_name(iri)
+
+    statements: list[dict] = []
+    about: dict[str, list[int]] = defaultdict(list)
+    for row in sorted(details["statements"], key=lambda row: tuple(value or "" for value in row.values())):
+        ends = [row["subject"], row["object"], row["comparedWith"]]
+        if not any(end in kept for end in ends):
+            continue
+        where = sentence_index(row["sentence"])
+        if where is None:
+            continue
+        statement = {"kind": row["kind"], "subject": name(row["subject"]), "rule": row["rule"], "sentence": where}
+        if row["kind"] == "measurement":
+            statement.update(metric=row["metricName"] or name(row["metric"]), value=_number(row["value"]),
+                             unit=row["unit"], period=row["period"], quote=row["quote"],
+                             comparedWith=name(row["comparedWith"]))
+        else:
+            statement.update(predicate=local_name(row["predicate"]),
+                             object=name(row["object"]) if row["kind"] == "relation" else row["object"])
+        for end in dict.fromkeys(ends):
+            if end in kept:
+                about[end].append(len(statements))
+        statements.append(statement)
+    mentions = {entity: sorted(index for index in (sentence_index(iri) for iri in sorted(details["mentions"][entity]))
+                               if index is not None)
+                for entity in sorted(kept) if entity in details["mentions"]}
+    figures = [{"subject": row["subject"], "subjectName": row["subjectName"] or name(row["subject"]),
+                "metric": row["metricName"] or name(row["metric"]), "value": _number(row["value"]),
+                "unit": row["unit"], "period": row["period"], "bound": row["bound"], "quote": row["quote"],
+                "comparedWith": row["comparedWithName"], "document": document_index(row["document"])}
+               for row in details["figures"]]
+    return {"documents": document_rows, "sentences": sentence_rows, "statements": statements, "about": about,
+            "mentions": mentions, "figures": figures}
+
+
+def view_data(graph: nx.MultiDiGraph, *, details: dict[str, Any] | None = None, max_nodes: int = 500,
+              show_all: bool = False, labelled: int = LABELLED) -> dict[str, Any]:
+    """The nodes, edges, evidence and figures the page draws, laid out and styled.
 
     Parameters
     ----------
     graph
         A graph as :func:`airace.graph.network.knowledge_graph` returns it.
+    details
+        What :func:`view_details` read from the same store: the side panel's statements,
+        sentences and documents, every entity's other names, the figures. None: none of these.
     max_nodes
         When the graph has more nodes, keep this many, the highest by PageRank.
     show_all
         Keep every node whatever ``max_nodes`` says.
+    labelled
+        How many of the most central kept nodes show their name on the canvas.
 
     Returns
     -------
     dict
-        ``nodes`` and ``edges`` (vis-network items: ``x``/``y``, ``color``,
-        ``size`` from PageRank, ``title`` as text), ``options``, ``kinds`` and
-        ``countries`` (for the filters), ``total`` and ``shown`` (node counts).
+        ``nodes`` (each with ``x``/``y``, ``size`` from PageRank, ``side`` and ``color`` from
+        its country, ``shape`` and ``dashed`` from its class, ``names`` to search, whether it is
+        ``labelled`` and ``isolated``, and indices into ``statements`` and ``sentences``),
+        ``edges`` (every relation but ``country``), ``documents``, ``sentences``,
+        ``statements``, ``figures``, ``kinds``, ``countries``, ``sides``, ``total`` and ``shown``.
 
     Raises
     ------
@@ -258,153 +264,107 @@ def view_data(graph: nx.MultiDiGraph, *, max_nodes: int = 500, show_all: bool = 
     """
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, not {max_nodes}")
-    pagerank = nx.pagerank(graph, weight="weight") if len(graph) else {}
-    ranked = sorted(graph.nodes, key=lambda node: (-pagerank[node], node))
+    drawn = nx.MultiDiGraph()
+    drawn.add_nodes_from(graph.nodes)
+    drawn.add_edges_from((a, b, key, data) for a, b, key, data in graph.edges(keys=True, data=True)
+                         if data.get("relation", key) != _FOLDED)
+    pagerank = nx.pagerank(drawn, weight="weight") if len(drawn) else {}
+    ranked = sorted(drawn.nodes, key=lambda node: (-pagerank[node], node))
     kept = set(ranked if show_all else ranked[:max_nodes])
+    named = set(ranked[:labelled]) & kept
 
     layout_graph = nx.Graph()
-    layout_graph.add_nodes_from(sorted(kept))
-    layout_graph.add_edges_from(sorted((a, b) for a, b in graph.edges() if a in kept and b in kept and a != b))
-    scale = 200 + 120 * math.sqrt(len(kept))  # in pixels at zoom 1: room for the largest nodes (40 px)
+    layout_graph.add_edges_from(sorted((a, b) for a, b in drawn.edges() if a in kept and b in kept and a != b))
+    tied = sorted(layout_graph)
+    alone = sorted(kept - set(tied))
+    scale = 200 + 120 * math.sqrt(max(1, len(tied)))  # in pixels at zoom 1: room for the largest nodes
     positions = layout(layout_graph, scale=scale)
+    positions.update(_aside(alone, left=scale + 150, top=-scale, step=60))
 
+    panel = _panel(kept, graph, details or {"documents": {}, "sentences": {}, "statements": [],
+                                            "mentions": {}, "names": {}, "figures": []})
+    names = (details or {}).get("names", {})
     top = max((pagerank[node] for node in kept), default=1.0) or 1.0
     nodes = []
     for node in sorted(kept):
-        attrs = graph.nodes[node]
-        kind = attrs["kind"]
-        about = kind + (f" · {attrs['country']}" if attrs.get("country") else "")
-        title = [attrs["label"], about, f"PageRank {pagerank[node]:.4f}", node]
-        if attrs.get("sources"):
-            title += ["", "Mentioned in:", *_quotes(attrs["sources"])]
+        attributes = graph.nodes[node]
+        kind = attributes["kind"]
+        # a country is on its own side of the race
+        side = _side(attributes["label"] if kind == "Country" else attributes.get("country"))
+        shape, dashed = SHAPES.get(kind, ("dot", False))
         x, y = positions.get(node, (0.0, 0.0))
-        nodes.append(
-            {
-                "id": node,
-                "label": attrs["label"],
-                "kind": kind,
-                "country": attrs.get("country"),
-                "pagerank": round(pagerank[node], 6),
-                "x": round(float(x), 1),
-                "y": round(float(y), 1),
-                "size": round(8 + 32 * math.sqrt(pagerank[node] / top), 2),
-                "color": PALETTE.get(kind, "#999999"),
-                "title": "\n".join(title),
-            }
-        )
+        nodes.append({
+            "id": node,
+            "label": attributes["label"],
+            "names": sorted(names.get(node, ())),
+            "kind": kind,
+            "country": attributes.get("country"),
+            "side": side,
+            "color": SIDES[side][1],
+            "shape": shape,
+            "dashed": dashed,
+            "pagerank": round(pagerank[node], 6),
+            "x": round(float(x), 1),
+            "y": round(float(y), 1),
+            "size": round(8 + 32 * math.sqrt(pagerank[node] / top), 2),
+            "labelled": node in named,
+            "isolated": node in alone,
+            "statements": panel["about"].get(node, []),
+            "mentions": panel["mentions"].get(node, []),
+        })
 
     edges = []
-    for a, b, relation, attrs in sorted(graph.edges(keys=True, data=True)):
-        if a not in kept or b not in kept:
-            continue
-        title = [f"{graph.nodes[a]['label']} —{relation}→ {graph.nodes[b]['label']}"]
-        if attrs.get("sources"):
-            title += _quotes(attrs["sources"])
-        else:
-            title += [f"stated in {document}" for document in attrs.get("documents", [])]
-        edges.append({"id": len(edges), "from": a, "to": b, "label": relation, "title": "\n".join(title)})
+    for a, b, relation, attributes in sorted(drawn.edges(keys=True, data=True)):
+        if a in kept and b in kept:
+            title = [f"{graph.nodes[a]['label']} —{relation}→ {graph.nodes[b]['label']}"]
+            title += [f"“{_SPACES.sub(' ', source['sentence']).strip()}” — {source['document']}"
+                      for source in attributes.get("sources", [])[:3]]
+            edges.append({"id": len(edges), "from": a, "to": b, "label": relation, "title": "\n".join(title)})
 
-    kinds: dict[str, int] = {}
-    countries: dict[str, int] = {}
+    kinds: dict[str, int] = defaultdict(int)
+    countries: dict[str, int] = defaultdict(int)
     for node in nodes:
-        kinds[node["kind"]] = kinds.get(node["kind"], 0) + 1
+        kinds[node["kind"]] += 1
         if node["country"]:
-            countries[node["country"]] = countries.get(node["country"], 0) + 1
+            countries[node["country"]] += 1
     return {
         "nodes": nodes,
         "edges": edges,
-        "options": _OPTIONS,
-        "kinds": [{"kind": kind, "count": count, "color": PALETTE.get(kind, "#999999")} for kind, count in sorted(kinds.items())],
+        "documents": panel["documents"],
+        "sentences": panel["sentences"],
+        "statements": panel["statements"],
+        "figures": panel["figures"],
+        "kinds": [{"kind": kind, "count": count, "shape": SHAPES.get(kind, ("dot", False))[0],
+                   "dashed": SHAPES.get(kind, ("dot", False))[1]} for kind, count in sorted(kinds.items())],
         "countries": [{"country": country, "count": count} for country, count in sorted(countries.items())],
+        "sides": [{"side": side, "name": name, "color": color} for side, (name, color) in SIDES.items()],
         "total": graph.number_of_nodes(),
         "shown": len(nodes),
+        "isolated": len(alone),
     }
 
 
-def render_html(data: dict[str, Any], *, title: str = TITLE) -> str:
-    """The page for ``data`` (from :func:`view_data`): one HTML document with everything inline.
+def page(store, *, max_nodes: int = 500, show_all: bool = False, title: str = TITLE,
+         query_page: str | None = None) -> str:
+    """The page of ``store``'s graph, one HTML document; ``query_page`` links the SPARQL query page."""
+    from .view_page import render_html
 
-    Examples
-    --------
-    >>> page = render_html(view_data(nx.MultiDiGraph()), title="<empty>")
-    >>> "<title>&lt;empty&gt;</title>" in page, re.search(r"<(script|link|img)\\b[^>]*\\b(src|href)=", page)
-    (True, None)
-    """
-    script, style = _vis_assets()
-    if data["shown"] < data["total"]:
-        summary = f"Showing the {data['shown']:,} most central of {data['total']:,} entities (by PageRank)."
-    else:
-        summary = f"{data['total']:,} entities, {len(data['edges']):,} relations."
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{html.escape(_CSP, quote=False)}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title>
-<style>{style}</style>
-<style>{_STYLE}</style>
-<script>{script}</script>
-</head>
-<body>
-<header>
-<h1>{html.escape(title)}</h1>
-<span id="summary">{html.escape(summary)}</span>
-<div id="controls">
-<input id="search" type="search" placeholder="Search by name" aria-label="Search by name">
-<select id="kind-filter" aria-label="Filter by class"><option value="">All classes</option></select>
-<select id="country-filter" aria-label="Filter by country"><option value="">All countries</option></select>
-<span id="status" aria-live="polite"></span>
-</div>
-<div id="legend"></div>
-</header>
-<div id="network"></div>
-<script type="application/json" id="graph-data">{_script_json(data)}</script>
-<script>{_SCRIPT}</script>
-</body>
-</html>
-"""
+    data = view_data(knowledge_graph(store), details=view_details(store), max_nodes=max_nodes, show_all=show_all)
+    return render_html(data, title=title, query_page=query_page)
 
 
-def write_html(store, path: Path, *, max_nodes: int = 500, show_all: bool = False) -> Path:
-    """Write the knowledge graph of ``store`` as one self-contained HTML page at ``path``.
-
-    Parameters
-    ----------
-    store
-        A store from :func:`airace.graph.store.open_store`.
-    path
-        The file to write (its folder is made if missing); nothing else is written.
-    max_nodes
-        When the graph has more entities, show this many, the most central by PageRank.
-    show_all
-        Show every entity whatever ``max_nodes`` says.
-
-    Returns
-    -------
-    Path
-        ``path``.
+def write_html(store, path: Path, *, max_nodes: int = 500, show_all: bool = False, title: str = TITLE) -> Path:
+    """Write the store's graph as one HTML file; only that file is written.
 
     Raises
     ------
-    airace.graph.store.StoreError
-        When the store cannot be read.
     ValueError
         When ``max_nodes`` is less than 1.
     OSError
         When the file cannot be written.
-
-    Examples
-    --------
-    >>> from airace.graph.store import open_store
-    >>> import tempfile
-    >>> page = write_html(open_store(None), Path(tempfile.mkdtemp()) / "graph.html")
-    >>> "0 entities, 0 relations." in page.read_text(encoding="utf-8")
-    True
     """
-    page = render_html(view_data(knowledge_graph(store), max_nodes=max_nodes, show_all=show_all))
+    text = page(store, max_nodes=max_nodes, show_all=show_all, title=title)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path

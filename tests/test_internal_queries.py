@@ -88,6 +88,19 @@ GOLDEN = {
         ("id:org/zhipu", "Zhipu AI", "2"),
     ])],
     "counts": [({}, ["documents", "entities", "measurements"], [("2", "5", "1")])],
+    # the measurement m:1 has no sentence: the panel has nothing to put it under
+    "view-statements": [({}, ["statement", "kind", "subject", "predicate", "object", "metric", "metricName", "value",
+                              "unit", "period", "comparedWith", "quote", "sentence", "rule"], [
+        ("id:claim/1", "relation", *FOUNDED, None, None, None, None, None, None, None, SENTENCE_1, None),
+        ("id:claim/2", "relation", *USES_H800, None, None, None, None, None, None, None, SENTENCE_2, None),
+    ])],
+    "view-sentences": [({}, ["sentence", "document", "start", "end", "text"], [
+        (SENTENCE_1, DOC_1, None, None, "DeepSeek was founded by High-Flyer."),
+        (SENTENCE_2, DOC_2, None, None, "DeepSeek trained on H800s, High-Flyer said."),
+    ])],
+    "view-documents": [({}, ["document", "title", "source"], [
+        (DOC_1, "DeepSeek's origins", None), (DOC_2, "Chips for DeepSeek", None),
+    ])],
 }
 
 CASES = [
@@ -117,7 +130,7 @@ def test_internal_query_returns_the_golden_rows(two_documents, name, bindings, v
 @pytest.mark.parametrize("name, bindings, variables, rows", CASES)
 def test_internal_query_gives_the_same_strings(two_documents, name, bindings, variables, rows):
     # What the network reads: the same rows as plain strings.
-    found = sorted(tuple(lexical(URIRef(value)) if value.startswith("https://") else value for value in row)
+    found = sorted(tuple(lexical(URIRef(value)) if value and value.startswith("https://") else value for value in row)
                    for row in two_documents.strings(queries.internal(name), bindings=bindings or None))
     assert found == rows
 
